@@ -1,0 +1,160 @@
+"""`python -m indexer build | ask | eval`. Errors a user can make print one line and exit with status 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import textwrap
+from pathlib import Path
+
+from indexer.config import Config
+from indexer.errors import ConfigError, IndexerError
+
+EXIT_USAGE = 2
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, status 2, like every other user error
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}. See `{self.prog} --help`.\n")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = ArgumentParser(prog="python -m indexer", description="Cited search over source articles.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+
+    def common(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--corpus", type=Path, default=Config.corpus_dir, help="folder of .txt/.md articles")
+        cmd.add_argument("--index", type=Path, default=Config.index_dir, help="index directory")
+
+    b = sub.add_parser("build", help="build the index (does nothing when it is up to date)")
+    common(b)
+    b.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+
+    a = sub.add_parser("ask", help="answer a question (or, with -, one question per line of standard input)")
+    a.add_argument("question", help="the question, or - to read questions from standard input")
+    a.add_argument("--k", type=int, default=None, help=f"passages per answer (default {Config.top_k})")
+    a.add_argument("--json", action="store_true", help="one JSON object per question, on one line")
+    common(a)
+
+    e = sub.add_parser("eval", help="evaluate retrieval on a question file (JSON lines)")
+    e.add_argument("file", type=Path)
+    e.add_argument("--k", type=int, default=None)
+    e.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    e.add_argument("--verbose", action="store_true", help="list every question that missed")
+    common(e)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    try:
+        config = Config(corpus_dir=args.corpus, index_dir=args.index)
+        if getattr(args, "k", None) is not None:
+            config.check_k(args.k)
+        return COMMANDS[args.command](args, config)
+    except IndexerError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_build(args, config: Config) -> int:
+    from indexer.build import build_index, index_status
+    from indexer.embedder import load_embedder
+
+    status = index_status(config)
+    if status.state == "current" and not args.force:
+        print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
+        return 0
+    if status.state != "missing":
+        print(status.reason, file=sys.stderr)
+    print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
+    report = build_index(config, load_embedder(), force=True, progress=True)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for reason in report.skipped:
+        print(f"warning: {reason}", file=sys.stderr)
+    print(report.message)
+    return 0
+
+
+def _open_engine(config: Config):
+    from indexer.engine import Engine
+
+    def on_build(status) -> None:
+        word = {"missing": "There is no index", "stale": "The index is stale", "broken": "The index is unusable"}
+        print(f"{word.get(status.state, 'Index')}: {status.reason} Building it now …", file=sys.stderr)
+
+    return Engine.open(config, build=True, progress=False, on_build=on_build)
+
+
+def cmd_ask(args, config: Config) -> int:
+    from indexer.understand import check_question
+
+    if args.question != "-":
+        check_question(args.question, config.max_question_chars)
+    engine = _open_engine(config)
+    questions = [args.question] if args.question != "-" else _stdin_lines()
+    status = 0
+    for question in questions:
+        try:
+            answer = engine.ask(question, k=args.k)
+        except (ConfigError, IndexerError) as e:
+            if args.question != "-":
+                raise
+            print(f"error: {e}", file=sys.stderr)  # one bad line does not stop the stream
+            status = EXIT_USAGE
+            continue
+        if args.json:
+            print(json.dumps(engine.to_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(engine, answer), flush=True)
+    return status
+
+
+def _stdin_lines():
+    for line in sys.stdin:
+        if line.strip():
+            yield line.strip()
+
+
+def render_text(engine, answer) -> str:
+    out = [f"Q: {answer.question}"]
+    notes = answer.understood.notes()
+    if notes:
+        out.append("Read as: " + "; ".join(notes))
+    if answer.covered:
+        out.append("The sources address this. Passages, best first:")
+    else:
+        out.append(f"The sources don't cover this ({answer.coverage.reason}) Nearest passages, which do not answer it:")
+    for rank, hit in enumerate(answer.hits, 1):
+        c = engine.citation(hit)
+        where = " › ".join((c.title, *c.heading))
+        out.append(f"\n[{rank}] {c.publisher or c.source_id} — {where}")
+        out.append(f"    {c.path} chars {c.start}–{c.end}  (score {hit.score:.4f}, dense {hit.dense_score:.3f}, "
+                   f"bm25 {hit.sparse_score:.2f})")
+        out.extend(textwrap.wrap(hit.passage.text, width=100, initial_indent="    ", subsequent_indent="    "))
+    return "\n".join(out) + "\n"
+
+
+def cmd_eval(args, config: Config) -> int:
+    from indexer.evaluate import evaluate, format_report, load_questions
+
+    questions = load_questions(args.file)
+    engine = _open_engine(config)
+    report = evaluate(engine, questions, k=args.k)
+    if args.json:
+        print(json.dumps(report.summary()))
+    else:
+        print(format_report(report, verbose=args.verbose))
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval}

@@ -1,0 +1,83 @@
+"""One settings object with explicit defaults, validated when built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from indexer.errors import ConfigError
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything that shapes an index or an answer. Run-time arguments fall back to these."""
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path(".index")
+    model_name: str = MODEL_NAME
+    # Passages: a paragraph or list item; longer ones are cut at sentence ends into pieces of at most this.
+    max_passage_chars: int = 900
+    # Search.
+    top_k: int = 5
+    max_k: int = 50
+    candidates: int = 50  # how deep each retriever looks before fusion
+    rrf_k: int = 60  # reciprocal rank fusion constant
+    dense_weight: float = 1.0
+    sparse_weight: float = 1.0
+    # Coverage: a question counts as covered when the best passage's dense similarity reaches `covered_dense`,
+    # or reaches `covered_dense_lexical` while the passage also contains most of the question's key terms.
+    covered_dense: float = 0.62
+    covered_dense_lexical: float = 0.30
+    covered_term_share: float = 0.5
+    # Input limits.
+    max_question_chars: int = 2000
+    # Index structure: exact inner-product search up to this many passages, HNSW above.
+    exact_search_limit: int = 200_000
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+    hnsw_ef_construction: int = 80
+    batch_size: int = 64
+
+    def __post_init__(self) -> None:
+        _between("max_passage_chars", self.max_passage_chars, 200, 20_000)
+        _between("max_k", self.max_k, 1, 1000)
+        _between("top_k", self.top_k, 1, self.max_k)
+        _between("candidates", self.candidates, 1, 100_000)
+        _between("rrf_k", self.rrf_k, 1, 10_000)
+        _between("max_question_chars", self.max_question_chars, 10, 1_000_000)
+        _between("exact_search_limit", self.exact_search_limit, 1, 10**9)
+        _between("batch_size", self.batch_size, 1, 4096)
+        for name in ("dense_weight", "sparse_weight"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 10.0:
+                raise ConfigError(f"{name} must be between 0 and 10. Got {value}.")
+        if self.dense_weight == 0 and self.sparse_weight == 0:
+            raise ConfigError("dense_weight and sparse_weight cannot both be 0: nothing would rank passages.")
+        for name in ("covered_dense", "covered_dense_lexical", "covered_term_share"):
+            value = getattr(self, name)
+            if not -1.0 <= value <= 1.0:
+                raise ConfigError(f"{name} must be between -1 and 1. Got {value}.")
+
+    def with_(self, **changes) -> Config:
+        """A copy with some settings changed (validated like the original)."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ConfigError(f"Unknown setting {unknown[0]!r}. Known settings: {', '.join(sorted(known))}.")
+        return replace(self, **changes)
+
+    def check_k(self, k: int | None) -> int:
+        """The number of passages to return: `k` if given and valid, else the default."""
+        if k is None:
+            return self.top_k
+        if isinstance(k, bool) or not isinstance(k, int):
+            raise ConfigError(f"k must be a whole number between 1 and {self.max_k}. Got {k!r}.")
+        _between("k", k, 1, self.max_k)
+        return k
+
+
+def _between(name: str, value: int, low: int, high: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(f"{name} must be between {low} and {high}. Got {value!r}.")

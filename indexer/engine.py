@@ -1,0 +1,186 @@
+"""Answers: a question in, the cited passages that answer it out, with how it was read and whether the sources
+cover it. The one object the CLI and the page use; read-only after it is opened, so sessions can share it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from indexer import store
+from indexer.build import IndexStatus, build_index, index_status
+from indexer.config import Config
+from indexer.coverage import Coverage, judge
+from indexer.drugs import DrugNames
+from indexer.embedder import Embedder, load_embedder
+from indexer.errors import ConfigError, IndexNotFound, SourceError
+from indexer.represent import ranking_text
+from indexer.search import Hit, hybrid_rank
+from indexer.sources import display_path
+from indexer.text import terms
+from indexer.understand import QuestionReader, Understanding, load_question_words
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage is: enough to open the exact characters of the source file."""
+
+    source_id: str
+    title: str
+    publisher: str
+    path: str  # e.g. "corpus/000_c89290b5e323cd66.txt"
+    start: int
+    end: int
+    heading: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    covered: bool
+    hits: tuple[Hit, ...]
+    understood: Understanding
+    coverage: Coverage
+
+    def to_json(self, citations: list[Citation]) -> dict:
+        return {
+            "question": self.question,
+            "covered": self.covered,
+            "understood": self.understood.to_json() | {"coverage": self.coverage.reason},
+            "results": [
+                {
+                    "rank": rank,
+                    "source_id": c.source_id,
+                    "title": c.title,
+                    "source": c.path,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": hit.passage.text,
+                    "heading": " › ".join(c.heading),
+                    "score": round(hit.score, 6),
+                    "dense_score": round(hit.dense_score, 6),
+                    "sparse_score": round(hit.sparse_score, 6),
+                }
+                for rank, (hit, c) in enumerate(zip(self.hits, citations, strict=True), 1)
+            ],
+        }
+
+
+class Engine:
+    """A loaded index with its embedder and question reader."""
+
+    def __init__(self, index: store.StoredIndex, embedder: Embedder, config: Config,
+                 drug_names: DrugNames | None = None, known_words: frozenset[str] = frozenset()) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self.question_words = load_question_words()
+        self.reader = QuestionReader(
+            index_terms=index.lexical.vocabulary,
+            index_words=index.vocabulary,
+            drug_names=drug_names or DrugNames(),
+            known_words=known_words,
+            max_chars=config.max_question_chars,
+        )
+        self._titles = {s.source_id: s.title for s in index.sources}
+        self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
+        self._passage_source = np.array([self._source_numbers[p.source_id] for p in index.passages])
+
+    # -- opening ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, config: Config | None = None, embedder: Embedder | None = None, build: bool = True,
+             progress: bool = False, on_build=None) -> Engine:
+        """Load the index of `config`, building it first when it is missing or stale (if `build`).
+
+        `on_build(reason)` is called before a build, so the caller can tell the user.
+        """
+        config = config or Config()
+        drug_names = DrugNames()  # starts loading in the background while the model loads
+        status = index_status(config)
+        if status.state != "current" and not build:
+            if status.state == "missing":
+                raise IndexNotFound(status.reason)
+        embedder = embedder or load_embedder()
+        if build and status.state in ("missing", "stale", "broken"):
+            if status.state == "missing" and not Path(config.corpus_dir).is_dir():
+                raise SourceError(
+                    f"There is no index at {config.index_dir} and no corpus folder {display_path(config.corpus_dir)} "
+                    "to build one from. Pass --corpus DIR."
+                )
+            if on_build:
+                on_build(status)
+            build_index(config, embedder, force=True, progress=progress)
+        index = store.load(config.index_dir, config.model_name, embedder.dimension, config.hnsw_ef_search)
+        known = embedder.vocabulary() if hasattr(embedder, "vocabulary") else frozenset()
+        return cls(index, embedder, config, drug_names, known)
+
+    def status(self) -> IndexStatus:
+        return index_status(self.config)
+
+    # -- asking -------------------------------------------------------------------------------------------
+
+    def ask(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Answer:
+        """The passages that best answer `question`, best first, and whether the sources cover it."""
+        k = self.config.check_k(k)
+        allowed = self._mask(sources)
+        understood = self.reader.read(question)
+        vector = self.embedder.encode_queries([understood.search_text])[0]
+        ranked = hybrid_rank(
+            self.index.dense, self.index.lexical, vector, list(understood.search_terms),
+            k=k, candidates=self.config.candidates, rrf_k=self.config.rrf_k,
+            dense_weight=self.config.dense_weight, sparse_weight=self.config.sparse_weight, allowed=allowed,
+        )
+        hits = [
+            Hit(self.index.passages[r.number], r.score, r.dense_score, r.sparse_score, r.dense_rank, r.sparse_rank)
+            for r in ranked
+        ]
+        hit_terms = [self._passage_terms(r.number) for r in ranked]
+        coverage = judge(understood, hits, hit_terms, self.question_words, self.config)
+        return Answer(understood.question, coverage.covered, tuple(hits), understood, coverage)
+
+    def citation(self, hit: Hit) -> Citation:
+        p = hit.passage
+        record = self.index.source(p.source_id)
+        return Citation(p.source_id, record.title, record.publisher, record.path, p.start, p.end, p.heading)
+
+    def to_json(self, answer: Answer) -> dict:
+        return answer.to_json([self.citation(h) for h in answer.hits])
+
+    # -- sources ------------------------------------------------------------------------------------------
+
+    def source_text(self, source_id: str) -> str:
+        """The current text of a source file, checked against the checksum the index was built from."""
+        record = self.index.source(source_id)
+        if record is None:
+            raise SourceError(f"There is no source {source_id!r}. Known sources: "
+                              + ", ".join(s.source_id for s in self.index.sources) + ".")
+        path = Path(self.config.corpus_dir) / record.file
+        try:
+            return path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise SourceError(f"The source file {display_path(path)} cannot be read ({e}). Rebuild the index.") from e
+
+    def _mask(self, sources: Iterable[str] | None) -> np.ndarray | None:
+        if sources is None:
+            return None
+        wanted = list(sources)
+        unknown = [s for s in wanted if s not in self._source_numbers]
+        if unknown:
+            raise ConfigError(f"Unknown source {unknown[0]!r}. Known sources: "
+                              + ", ".join(self._source_numbers) + ".")
+        if not wanted:
+            raise ConfigError("Choose at least one source to search.")
+        numbers = [self._source_numbers[s] for s in wanted]
+        return np.isin(self._passage_source, numbers)
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - the engine lives as long as the process; the cache is bounded
+    def _passage_terms(self, number: int) -> frozenset[str]:
+        p = self.index.passages[number]
+        return frozenset(terms(ranking_text(p, self._titles[p.source_id])))

@@ -1,0 +1,31 @@
+"""Errors a user can run into. Each message says what is wrong and what to do about it."""
+
+from __future__ import annotations
+
+
+class IndexerError(Exception):
+    """Base class: anything the CLI or the page shows as one line instead of a traceback."""
+
+
+class ConfigError(IndexerError, ValueError):
+    """A setting or argument is out of range."""
+
+
+class SourceError(IndexerError):
+    """The corpus folder or one of its files cannot be used."""
+
+
+class IndexNotFound(IndexerError):
+    """There is no index where one was expected."""
+
+
+class IndexMismatch(IndexerError):
+    """The index on disk was built by another format or model, or a file in it is corrupt."""
+
+
+class StaleIndex(IndexerError):
+    """The corpus changed since the index was built."""
+
+
+class QuestionError(IndexerError, ValueError):
+    """The question is empty or too long."""

@@ -1,0 +1,58 @@
+"""Lexical search: BM25 (bm25s, Lucene variant) over stemmed terms, saved as bm25s's own NumPy/JSON files."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from indexer.errors import IndexMismatch
+
+log = logging.getLogger(__name__)
+
+
+class LexicalIndex:
+    def __init__(self, retriever: bm25s.BM25, size: int) -> None:
+        self.retriever = retriever
+        self.size = size
+        self.vocabulary = frozenset(t for t in retriever.vocab_dict if t)
+
+    @classmethod
+    def build(cls, documents: list[list[str]], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+        retriever = bm25s.BM25(method="lucene", k1=k1, b=b)
+        retriever.index(documents, show_progress=False)
+        return cls(retriever, len(documents))
+
+    def __len__(self) -> int:
+        return self.size
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        """BM25 score of every passage for the query terms (unknown terms contribute nothing)."""
+        known = [t for t in dict.fromkeys(query_terms) if t in self.vocabulary]
+        if not known:
+            return np.zeros(self.size, dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+    def top(self, query_terms: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(scores, passage numbers) of the k best passages with a positive score, best first."""
+        scores = self.scores(query_terms)
+        positive = np.flatnonzero(scores > 0)
+        if not len(positive):
+            return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
+        k = min(k, len(positive))
+        best = positive[np.argpartition(-scores[positive], k - 1)[:k]]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return scores[best], best
+
+    def save(self, directory: Path) -> None:
+        self.retriever.save(str(directory), allow_pickle=False, show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> LexicalIndex:
+        try:
+            retriever = bm25s.BM25.load(str(directory), allow_pickle=False, show_progress=False, verbosity=0)
+        except Exception as e:  # corrupt or truncated NumPy/JSON files
+            raise IndexMismatch(f"The BM25 files in {directory} cannot be read ({type(e).__name__}: {e}).") from e
+        return cls(retriever, size)

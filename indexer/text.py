@@ -1,0 +1,47 @@
+"""Word-level text handling shared by lexical search, question understanding and coverage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+STOPWORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "cannot", "could", "couldn't", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "few", "for", "from", "further", "had", "hadn't", "has", "hasn't", "have", "haven't", "having", "he", "he'd", "he'll", "he's", "her", "here", "here's", "hers", "herself", "him", "himself", "his", "how", "how's", "i", "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself", "let's", "me", "more", "most", "mustn't", "my", "myself", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves", "out", "over", "own", "same", "shan't", "she", "she'd", "she'll", "she's", "should", "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them", "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're", "they've", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "wasn't", "we", "we'd", "we'll", "we're", "we've", "were", "weren't", "what", "what's", "when", "when's", "where", "where's", "which", "while", "who", "who's", "whom", "why", "why's", "with", "won't", "would", "wouldn't", "you", "you'd", "you'll", "you're", "you've", "your", "yours", "yourself", "yourselves", "s", "t", "d", "ll", "m", "re", "ve", "also", "just", "will", "may", "might", "must", "shall", "can't", "im", "ive", "dont", "doesnt", "isnt"]
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, curly apostrophes straightened: 'Áureo’s' -> "aureo's"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.lower().replace("’", "'")
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens, stopwords kept."""
+    return [t.split("'")[0] for t in _TOKEN.findall(fold(text))]
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each word of text, in the original string's offsets."""
+    return [(m.start(), m.start() + len(m.group())) for m in re.finditer(r"[^\W_]+(?:['’][^\W_]+)?", text)]
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms: what lexical search and coverage compare."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

@@ -1,0 +1,300 @@
+"""How a question is understood: typos corrected against the index vocabulary, brand names resolved to generic
+names, generic names mapped to the drug classes the sources speak of, and the words no source contains."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from indexer.drugs import DrugClass, DrugNames, load_drug_classes, phrase_key
+from indexer.errors import QuestionError
+from indexer.text import STOPWORDS, fold, stem, terms
+
+_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+MAX_PHRASE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Correction:
+    original: str
+    corrected: str
+
+
+@dataclass(frozen=True)
+class DrugMention:
+    """A drug named in a question: what the user wrote, its generic name, and its classes."""
+
+    mention: str
+    generic: str
+    classes: tuple[str, ...] = ()  # class keys
+    in_sources: bool = False  # the sources name this drug (or one of its classes)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    question: str
+    corrected: str
+    corrections: tuple[Correction, ...] = ()
+    drugs: tuple[DrugMention, ...] = ()
+    classes: tuple[str, ...] = ()  # class keys the question names directly ("benzos", "SSRIs")
+    expansions: tuple[str, ...] = ()  # source words added to the search
+    unmatched: tuple[str, ...] = ()  # topic words, drugs or classes that no source mentions
+    search_text: str = ""
+    search_terms: tuple[str, ...] = ()
+    class_names: dict = field(default_factory=dict, compare=False, repr=False)  # key -> (name, singular)
+
+    def notes(self) -> list[str]:
+        """One line per thing worth telling the user: 'Xanax → alprazolam (a benzodiazepine)'."""
+        out = [f"{c.original} → {c.corrected}" for c in self.corrections]
+        for drug in self.drugs:
+            singular = [self.class_names.get(k, (k, k))[1] for k in drug.classes]
+            described = f" ({', '.join(singular)})" if singular else ""
+            if fold(drug.mention) != drug.generic:
+                out.append(f"{drug.mention} → {drug.generic}{described}")
+            elif described:
+                out.append(f"{drug.mention}{described}")
+        for key in self.classes:
+            name = self.class_names.get(key, (key, key))[0]
+            out.append(f"asked about {name}")
+        if self.unmatched:
+            out.append("not in the sources: " + ", ".join(self.unmatched))
+        return out
+
+    def to_json(self) -> dict:
+        return {
+            "corrected": self.corrected,
+            "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
+            "drugs": [
+                {
+                    "mention": d.mention,
+                    "generic": d.generic,
+                    "classes": [self.class_names.get(k, (k, k))[0] for k in d.classes],
+                    "in_sources": d.in_sources,
+                }
+                for d in self.drugs
+            ],
+            "classes": [self.class_names.get(k, (k, k))[0] for k in self.classes],
+            "expansions": list(self.expansions),
+            "unmatched": list(self.unmatched),
+            "search_text": self.search_text,
+            "notes": self.notes(),
+        }
+
+
+def load_question_words() -> frozenset[str]:
+    text = resources.files("indexer").joinpath("data/question_words.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+class QuestionReader:
+    """Understands questions against one index: its vocabulary decides what counts as a typo or as unmatched."""
+
+    def __init__(
+        self,
+        index_terms: frozenset[str],
+        index_words: dict[str, int],
+        drug_names: DrugNames,
+        known_words: frozenset[str] = frozenset(),
+        classes: dict[str, DrugClass] | None = None,
+        max_chars: int = 2000,
+    ) -> None:
+        self.index_terms = index_terms  # stemmed terms of the passages' ranking text
+        self.index_words = index_words  # folded words of the passages' ranking text -> count
+        self.drug_names = drug_names
+        self.known_words = known_words  # common English words (the model's whole-word vocabulary)
+        self.classes = classes if classes is not None else load_drug_classes()
+        self.question_words = load_question_words()
+        self.max_chars = max_chars
+        self._phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+        for drug_class in self.classes.values():
+            for term in drug_class.terms:
+                self._phrases[phrase_key(term)] = ("class", drug_class.key)
+        for drug_class in self.classes.values():
+            for member in drug_class.members:
+                self._phrases.setdefault(phrase_key(member), ("drug", member))
+        self._members: dict[str, list[str]] = {}
+        for drug_class in self.classes.values():
+            for member in drug_class.members:
+                self._members.setdefault(member, []).append(drug_class.key)
+        self._lexicon_words = {w for key in self._phrases for w in key}
+        self._candidates: list[str] | None = None
+        self.class_names = {k: (c.name, c.singular) for k, c in self.classes.items()}
+
+    # -- public -------------------------------------------------------------------------------------------
+
+    def read(self, question: str) -> Understanding:
+        question = check_question(question, self.max_chars)
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(question)]
+        tokens = [question[a:b] for a, b in spans]
+        corrections: list[Correction] = []
+        fixed = list(tokens)
+        for i, token in enumerate(tokens):
+            better = self._correct(token)
+            if better:
+                corrections.append(Correction(token, better))
+                fixed[i] = better
+        corrected = _replace(question, spans, tokens, fixed)
+        folded = [fold(t) for t in fixed]
+
+        covered_tokens: set[int] = set()
+        drugs: list[DrugMention] = []
+        class_keys: list[str] = []
+        # Phrases of the curated lexicon first (class terms, generic names), longest first.
+        i = 0
+        while i < len(folded):
+            for n in range(min(MAX_PHRASE_WORDS, len(folded) - i), 0, -1):
+                hit = self._phrases.get(tuple(w for t in folded[i : i + n] for w in t.replace("-", " ").split()))
+                if hit:
+                    kind, value = hit
+                    mention = " ".join(fixed[i : i + n])
+                    if kind == "class":
+                        class_keys.append(value)
+                    else:
+                        drugs.append(DrugMention(mention, value, tuple(self._members.get(value, ()))))
+                    covered_tokens.update(range(i, i + n))
+                    i += n
+                    break
+            else:
+                i += 1
+        # Then brand names and synonyms through the drug dictionary.
+        for generic, first, end in self.drug_names.find(fixed):
+            if covered_tokens.intersection(range(first, end)):
+                continue
+            if all(folded[j] in STOPWORDS or folded[j] in self.question_words for j in range(first, end)):
+                continue
+            mention = " ".join(fixed[first:end])
+            drugs.append(DrugMention(mention, generic, tuple(self._members.get(generic, ()))))
+            covered_tokens.update(range(first, end))
+
+        expansions: list[str] = []
+        unmatched: list[str] = []
+        resolved_drugs = []
+        for drug in drugs:
+            words_found = self._in_index(drug.generic)
+            class_terms = self._class_terms(drug.classes)
+            if words_found:
+                expansions.append(drug.generic)
+            else:
+                expansions.extend(class_terms)
+            in_sources = words_found or bool(class_terms)
+            if not in_sources:
+                unmatched.append(drug.mention)
+            resolved_drugs.append(DrugMention(drug.mention, drug.generic, drug.classes, in_sources))
+        for key in dict.fromkeys(class_keys):
+            class_terms = self._class_terms((key,))
+            if class_terms:
+                expansions.extend(class_terms)
+            else:
+                unmatched.append(self.classes[key].name)
+        for j, word in enumerate(folded):
+            if j in covered_tokens or word in STOPWORDS or word in self.question_words or len(word) < 3:
+                continue
+            if word.isdigit():
+                continue
+            if stem(word) not in self.index_terms:
+                unmatched.append(fixed[j])
+
+        expansions = [e for e in dict.fromkeys(expansions) if fold(e) not in fold(corrected)]
+        search_text = corrected if not expansions else f"{corrected} ({', '.join(expansions)})"
+        return Understanding(
+            question=question,
+            corrected=corrected,
+            corrections=tuple(corrections),
+            drugs=tuple(resolved_drugs),
+            classes=tuple(dict.fromkeys(class_keys)),
+            expansions=tuple(expansions),
+            unmatched=tuple(dict.fromkeys(unmatched)),
+            search_text=search_text,
+            search_terms=tuple(terms(search_text)),
+            class_names=self.class_names,
+        )
+
+    # -- helpers ------------------------------------------------------------------------------------------
+
+    def _in_index(self, phrase: str) -> bool:
+        """Every word of the phrase occurs in the indexed passages."""
+        parts = [stem(w) for w in phrase_key(phrase) if w not in STOPWORDS]
+        return bool(parts) and all(p in self.index_terms for p in parts)
+
+    def _class_terms(self, keys: tuple[str, ...]) -> list[str]:
+        """Terms of these classes that the sources use; the broader classes' terms when none of theirs occur."""
+        found: list[str] = []
+        for key in keys:
+            drug_class = self.classes.get(key)
+            if drug_class is None:
+                continue
+            own = [t for t in drug_class.terms if self._in_index(t)]
+            if not own:
+                for parent in drug_class.broader:
+                    own.extend(t for t in self.classes[parent].terms if self._in_index(t))
+            found.extend(own)
+        # Keep one spelling per stemmed form ("benzodiazepine"/"benzodiazepines").
+        seen: set[tuple[str, ...]] = set()
+        out = []
+        for term in found:
+            key = tuple(terms(term))
+            if key not in seen:
+                seen.add(key)
+                out.append(term)
+        return out
+
+    def _is_known(self, word: str) -> bool:
+        return (
+            word in self.index_words
+            or word in self.known_words
+            or word in STOPWORDS
+            or word in self.question_words
+            or word in self._lexicon_words
+            or stem(word) in self.index_terms
+            or self.drug_names.is_name(word)
+        )
+
+    def _correct(self, token: str) -> str | None:
+        """The intended word for a misspelt token, or None when it is a known word or nothing is close."""
+        word = fold(token)
+        if len(word) < 4 or not word.isalpha() or self._is_known(word):
+            return None
+        limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+        best = process.extractOne(
+            word, self._candidate_words(), scorer=DamerauLevenshtein.distance, score_cutoff=limit
+        )
+        if best is None:
+            return None
+        candidate = best[0]
+        return candidate.upper() if token.isupper() else candidate.capitalize() if token[0].isupper() else candidate
+
+    def _candidate_words(self) -> list[str]:
+        """What a typo may be corrected to: words of the index first, then the drug and class lexicon."""
+        if self._candidates is None:
+            ordered = sorted(self.index_words, key=lambda w: -self.index_words[w])
+            ordered += sorted(w for w in self._lexicon_words if w.isalpha())
+            ordered += sorted(self.drug_names.single_word_names())
+            self._candidates = [w for w in dict.fromkeys(ordered) if len(w) >= 4 and w not in STOPWORDS]
+        return self._candidates
+
+
+def check_question(question: str, max_chars: int) -> str:
+    if question is None or not str(question).strip():
+        raise QuestionError("The question is empty. Type a question, e.g. \"Can I take Xanax with ketamine?\"")
+    question = str(question).strip()
+    if len(question) > max_chars:
+        raise QuestionError(
+            f"The question is {len(question):,} characters long; the limit is {max_chars:,}. Shorten it to the "
+            "part you want answered."
+        )
+    return question
+
+
+def _replace(text: str, spans: list[tuple[int, int]], old: list[str], new: list[str]) -> str:
+    out = []
+    pos = 0
+    for (a, b), before, after in zip(spans, old, new, strict=True):
+        out.append(text[pos:a])
+        out.append(after if after != before else text[a:b])
+        pos = b
+    out.append(text[pos:])
+    return "".join(out)
