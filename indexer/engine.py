@@ -104,9 +104,8 @@ class Engine:
         config = config or Config()
         drug_names = DrugNames()  # starts loading in the background while the model loads
         status = index_status(config)
-        if status.state != "current" and not build:
-            if status.state == "missing":
-                raise IndexNotFound(status.reason)
+        if status.state == "missing" and not build:
+            raise IndexNotFound(status.reason)
         embedder = embedder or load_embedder()
         if build and status.state in ("missing", "stale", "broken"):
             if status.state == "missing" and not Path(config.corpus_dir).is_dir():

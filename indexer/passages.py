@@ -232,7 +232,7 @@ def _cut(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int
 def _balance(text: str, pieces: list[tuple[int, int]], max_chars: int) -> list[tuple[int, int]]:
     """Merge a very short last piece into the one before it when that stays within 1.25 × max_chars."""
     if len(pieces) >= 2:
-        (a, b), (c, d) = pieces[-2], pieces[-1]
+        (a, _), (c, d) = pieces[-2], pieces[-1]
         if d - c < max_chars // 4 and d - a <= max_chars * 5 // 4:
             pieces = pieces[:-2] + [(a, d)]
     return pieces
