@@ -24,11 +24,24 @@ class DrugClass:
     broader: tuple[str, ...]
 
 
+def _data(name: str) -> dict:
+    return tomllib.loads(resources.files("indexer").joinpath(f"data/{name}").read_text(encoding="utf-8"))
+
+
+def load_brands() -> dict[str, str]:
+    """Brand names the drug dictionary lacks, curated in drug_classes.toml: {brand: generic}."""
+    return {fold(k): fold(v) for k, v in _data("drug_classes.toml").get("brand", {}).items()}
+
+
+def load_abbreviations() -> dict[str, tuple[str, ...]]:
+    """{abbreviation: spelled-out forms}, from data/abbreviations.toml."""
+    table = _data("abbreviations.toml").get("abbreviation", {})
+    return {fold(k): tuple(fold(v) for v in forms) for k, forms in table.items()}
+
+
 def load_drug_classes(text: str | None = None) -> dict[str, DrugClass]:
     """The curated classes, checked: every `broader` key must exist and every entry must have terms."""
-    if text is None:
-        text = resources.files("indexer").joinpath("data/drug_classes.toml").read_text(encoding="utf-8")
-    table = tomllib.loads(text).get("class", {})
+    table = (tomllib.loads(text) if text is not None else _data("drug_classes.toml")).get("class", {})
     classes = {}
     for key, entry in table.items():
         terms = tuple(fold(t) for t in entry.get("terms", []))

@@ -4,13 +4,14 @@ names, generic names mapped to the drug classes the sources speak of, and the wo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from indexer.drugs import DrugClass, DrugNames, load_drug_classes, phrase_key
+from indexer.drugs import DrugClass, DrugNames, load_abbreviations, load_brands, load_drug_classes, phrase_key
 from indexer.errors import QuestionError
 from indexer.text import STOPWORDS, fold, stem, terms
 
@@ -43,6 +44,8 @@ class Understanding:
     classes: tuple[str, ...] = ()  # class keys the question names directly ("benzos", "SSRIs")
     expansions: tuple[str, ...] = ()  # source words added to the search
     unmatched: tuple[str, ...] = ()  # topic words, drugs or classes that no source mentions
+    unknown_drugs: tuple[str, ...] = ()  # the drugs and classes among `unmatched`
+    anchored: bool = False  # names a drug or class that some (not most) passages discuss
     search_text: str = ""
     search_terms: tuple[str, ...] = ()
     class_names: dict = field(default_factory=dict, compare=False, repr=False)  # key -> (name, singular)
@@ -101,6 +104,7 @@ class QuestionReader:
         known_words: frozenset[str] = frozenset(),
         classes: dict[str, DrugClass] | None = None,
         max_chars: int = 2000,
+        index_text: Callable[[], str] | None = None,
     ) -> None:
         self.index_terms = index_terms  # stemmed terms of the passages' ranking text
         self.index_words = index_words  # folded words of the passages' ranking text -> count
@@ -109,6 +113,10 @@ class QuestionReader:
         self.classes = classes if classes is not None else load_drug_classes()
         self.question_words = load_question_words()
         self.max_chars = max_chars
+        # The stemmed terms of every passage, " | "-separated: multi-word terms must occur as phrases.
+        self._index_text_source = index_text
+        self._index_text: str | None = None
+        self._phrase_cache: dict[str, bool] = {}
         self._phrases: dict[tuple[str, ...], tuple[str, str]] = {}
         for drug_class in self.classes.values():
             for term in drug_class.terms:
@@ -116,6 +124,13 @@ class QuestionReader:
         for drug_class in self.classes.values():
             for member in drug_class.members:
                 self._phrases.setdefault(phrase_key(member), ("drug", member))
+        for brand, generic in load_brands().items():
+            self._phrases.setdefault(phrase_key(brand), ("drug", generic))
+        self._abbreviations: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for short, forms in load_abbreviations().items():
+            self._abbreviations[(short,)] = forms
+            for form in forms:
+                self._abbreviations[phrase_key(form)] = (short, *[f for f in forms if f != form])
         self._members: dict[str, list[str]] = {}
         for drug_class in self.classes.values():
             for member in drug_class.members:
@@ -172,7 +187,21 @@ class QuestionReader:
 
         expansions: list[str] = []
         unmatched: list[str] = []
+        unknown_drugs: list[str] = []
+        # Abbreviations and their spelled-out forms ("PTSD" / "posttraumatic stress disorder").
+        for j in range(len(folded)):
+            for n in range(min(MAX_PHRASE_WORDS, len(folded) - j), 0, -1):
+                if covered_tokens.intersection(range(j, j + n)):
+                    continue
+                forms = self._abbreviations.get(tuple(folded[j : j + n]))
+                if forms:
+                    found = [f for f in forms if self._in_index(f)]
+                    expansions.extend(found)
+                    if found:
+                        covered_tokens.update(range(j, j + n))
+                    break
         resolved_drugs = []
+        anchored = False
         for drug in drugs:
             words_found = self._in_index(drug.generic)
             class_terms = self._class_terms(drug.classes)
@@ -181,15 +210,19 @@ class QuestionReader:
             else:
                 expansions.extend(class_terms)
             in_sources = words_found or bool(class_terms)
+            anchored = anchored or (bool(class_terms) and not words_found) or (words_found and self._specific(drug.generic))
             if not in_sources:
                 unmatched.append(drug.mention)
+                unknown_drugs.append(drug.mention)
             resolved_drugs.append(DrugMention(drug.mention, drug.generic, drug.classes, in_sources))
         for key in dict.fromkeys(class_keys):
             class_terms = self._class_terms((key,))
             if class_terms:
                 expansions.extend(class_terms)
+                anchored = True
             else:
                 unmatched.append(self.classes[key].name)
+                unknown_drugs.append(self.classes[key].name)
         for j, word in enumerate(folded):
             if j in covered_tokens or word in STOPWORDS or word in self.question_words or len(word) < 3:
                 continue
@@ -208,6 +241,8 @@ class QuestionReader:
             classes=tuple(dict.fromkeys(class_keys)),
             expansions=tuple(expansions),
             unmatched=tuple(dict.fromkeys(unmatched)),
+            unknown_drugs=tuple(dict.fromkeys(unknown_drugs)),
+            anchored=anchored,
             search_text=search_text,
             search_terms=tuple(terms(search_text)),
             class_names=self.class_names,
@@ -216,9 +251,28 @@ class QuestionReader:
     # -- helpers ------------------------------------------------------------------------------------------
 
     def _in_index(self, phrase: str) -> bool:
-        """Every word of the phrase occurs in the indexed passages."""
-        parts = [stem(w) for w in phrase_key(phrase) if w not in STOPWORDS]
-        return bool(parts) and all(p in self.index_terms for p in parts)
+        """The phrase occurs in the indexed passages (a multi-word phrase as a phrase, not word by word)."""
+        parts = terms(phrase.replace("/", " "))
+        if not parts or not all(p in self.index_terms for p in parts):
+            return False
+        if len(parts) == 1 or self._index_text_source is None:
+            return True
+        key = " ".join(parts)
+        if key not in self._phrase_cache:
+            if self._index_text is None:
+                self._index_text = self._index_text_source()
+            self._phrase_cache[key] = f" {key} " in self._index_text
+        return self._phrase_cache[key]
+
+    def _specific(self, phrase: str) -> bool:
+        """The phrase occurs in some passages but not in most (it is not the corpus's subject, like ketamine)."""
+        if self._index_text_source is None:
+            return True
+        if self._index_text is None:
+            self._index_text = self._index_text_source()
+        key = " " + " ".join(terms(phrase.replace("/", " "))) + " "
+        passages = self._index_text.split(" | ")
+        return sum(1 for p in passages if key in p) <= len(passages) / 2
 
     def _class_terms(self, keys: tuple[str, ...]) -> list[str]:
         """Terms of these classes that the sources use; the broader classes' terms when none of theirs occur."""
