@@ -89,8 +89,7 @@ def _open_engine(config: Config):
     from indexer.engine import Engine
 
     def on_build(status) -> None:
-        word = {"missing": "There is no index", "stale": "The index is stale", "broken": "The index is unusable"}
-        print(f"{word.get(status.state, 'Index')}: {status.reason} Building it now …", file=sys.stderr)
+        print(f"{status.reason} Building the index now …", file=sys.stderr)
 
     return Engine.open(config, build=True, progress=False, on_build=on_build)
 

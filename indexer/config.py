@@ -28,7 +28,7 @@ class Config:
     sparse_weight: float = 1.0
     # Coverage (see indexer/coverage.py), calibrated with `python -m indexer eval tests/eval/questions.jsonl`.
     covered_dense: float = 0.65  # dense similarity that alone makes a question covered
-    covered_dense_anchored: float = 0.55  # ... when the question names a drug or class the sources discuss
+    covered_dense_anchored: float = 0.45  # ... when the question names a drug or class the sources discuss
     covered_dense_unknown_drug: float = 0.80  # ... when it names a drug or class the sources never mention
     covered_dense_lexical: float = 0.30  # ... when a passage also holds `covered_term_share` of its key terms
     covered_term_share: float = 0.5

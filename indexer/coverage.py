@@ -1,13 +1,14 @@
 """Whether the sources address a question, judged from how well the best passages match it.
 
 The evidence, strongest first:
-1. The question names a drug or drug class the sources never mention (directly or through its class): not
-   covered, unless a passage is very close in meaning anyway (`covered_dense_unknown_drug`).
+1. The question names a drug or drug class the sources never mention (directly or through its class), and no
+   drug they do discuss: not covered, unless a passage is very close in meaning (`covered_dense_unknown_drug`).
 2. The question has topic words no source contains ("alcohol", "pregnancy", "cost"): not covered, unless a
    passage is close in meaning (`covered_dense`, or the lower `covered_dense_anchored` when the question also
    names a drug or class the sources discuss, as in "cough medicine with dextromethorphan").
-3. Otherwise: covered when a passage is close in meaning, or reasonably close while holding most of the
-   question's key terms, or holds all of them.
+3. Otherwise: covered when a passage is close in meaning (again less close is enough for a question anchored on a
+   drug or class the sources discuss), or reasonably close while holding most of the question's key terms, or
+   holds all of them.
 
 The thresholds live in `Config`; they were calibrated on `tests/eval/questions.jsonl` (`python -m indexer eval`).
 """
@@ -33,7 +34,7 @@ class Coverage:
 def key_terms(understood: Understanding, question_words: frozenset[str]) -> set[str]:
     """The stemmed terms of the question that carry its topic (expansions included)."""
     skip = {t for w in question_words for t in terms(w)}
-    return {t for t in understood.search_terms if t not in skip and not t.isdigit()}
+    return {t for t in understood.key_terms if t not in skip and not t.isdigit()}
 
 
 def judge(
@@ -53,19 +54,19 @@ def judge(
     def result(covered: bool, reason: str) -> Coverage:
         return Coverage(covered, reason, best_dense, share)
 
-    if understood.unknown_drugs:
+    if understood.unknown_drugs and not understood.anchored:
         names = ", ".join(understood.unknown_drugs)
         if best_dense >= config.covered_dense_unknown_drug:
             return result(True, f"The sources never name {names}, but a passage is very close in meaning.")
         return result(False, f"The sources never mention {names} or its drug class.")
-    words = [u for u in understood.unmatched if u not in understood.unknown_drugs]
+    words = list(understood.unmatched)  # with a known drug too, unknown ones weigh like unknown words
+    needed = config.covered_dense_anchored if understood.anchored else config.covered_dense
     if words:
-        needed = config.covered_dense_anchored if understood.anchored else config.covered_dense
         if best_dense >= needed:
             return result(True, "A passage is close in meaning, though the sources never use the words "
                           + ", ".join(repr(w) for w in words) + ".")
         return result(False, "The sources never mention " + ", ".join(repr(w) for w in words) + ".")
-    if best_dense >= config.covered_dense:
+    if best_dense >= needed:
         return result(True, "A passage is close in meaning to the question.")
     if share >= 1.0 or (best_dense >= config.covered_dense_lexical and share >= config.covered_term_share):
         return result(True, "A passage holds the question's key terms.")

@@ -17,7 +17,7 @@ from indexer.config import Config
 from indexer.coverage import Coverage, judge
 from indexer.drugs import DrugNames
 from indexer.embedder import Embedder, load_embedder
-from indexer.errors import ConfigError, IndexNotFound, SourceError
+from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, SourceError
 from indexer.represent import ranking_text
 from indexer.search import Hit, hybrid_rank
 from indexer.sources import display_path
@@ -107,8 +107,10 @@ class Engine:
         status = index_status(config)
         if status.state == "missing" and not build:
             raise IndexNotFound(status.reason)
+        if status.state == "broken":
+            raise IndexMismatch(status.reason)
         embedder = embedder or load_embedder()
-        if build and status.state in ("missing", "stale", "broken"):
+        if build and status.state in ("missing", "stale"):
             if status.state == "missing" and not Path(config.corpus_dir).is_dir():
                 raise SourceError(
                     f"There is no index at {config.index_dir} and no corpus folder {display_path(config.corpus_dir)} "

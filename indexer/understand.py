@@ -48,6 +48,7 @@ class Understanding:
     anchored: bool = False  # names a drug or class that some (not most) passages discuss
     search_text: str = ""
     search_terms: tuple[str, ...] = ()
+    key_terms: tuple[str, ...] = ()  # terms of the question and of the source words it was expanded with
     class_names: dict = field(default_factory=dict, compare=False, repr=False)  # key -> (name, singular)
 
     def notes(self) -> list[str]:
@@ -202,15 +203,18 @@ class QuestionReader:
                     break
         resolved_drugs = []
         anchored = False
+        described: list[str] = []  # generic names the user did not write, to help the dense search
         for drug in drugs:
-            words_found = self._in_index(drug.generic)
+            words_found = self._in_index(drug.generic) or self._in_index(drug.mention)
             class_terms = self._class_terms(drug.classes)
             if words_found:
                 expansions.append(drug.generic)
             else:
+                described.append(drug.generic)
                 expansions.extend(class_terms)
             in_sources = words_found or bool(class_terms)
-            anchored = anchored or (bool(class_terms) and not words_found) or (words_found and self._specific(drug.generic))
+            anchored = anchored or (bool(class_terms) and not words_found) or (
+                words_found and self._specific(drug.generic if self._in_index(drug.generic) else drug.mention))
             if not in_sources:
                 unmatched.append(drug.mention)
                 unknown_drugs.append(drug.mention)
@@ -232,7 +236,8 @@ class QuestionReader:
                 unmatched.append(fixed[j])
 
         expansions = [e for e in dict.fromkeys(expansions) if fold(e) not in fold(corrected)]
-        search_text = corrected if not expansions else f"{corrected} ({', '.join(expansions)})"
+        added = [d for d in dict.fromkeys(described) if fold(d) not in fold(corrected)] + expansions
+        search_text = corrected if not added else f"{corrected} ({', '.join(added)})"
         return Understanding(
             question=question,
             corrected=corrected,
@@ -245,6 +250,7 @@ class QuestionReader:
             anchored=anchored,
             search_text=search_text,
             search_terms=tuple(terms(search_text)),
+            key_terms=tuple(dict.fromkeys(terms(" ".join([corrected, *expansions])))),
             class_names=self.class_names,
         )
 
@@ -275,16 +281,17 @@ class QuestionReader:
         return sum(1 for p in passages if key in p) <= len(passages) / 2
 
     def _class_terms(self, keys: tuple[str, ...]) -> list[str]:
-        """Terms of these classes that the sources use; the broader classes' terms when none of theirs occur."""
+        """For each class, the first of its terms the sources use (its broader class's, when none of its own
+        occur). One term per class: more would match look-alike classes ("serotonin reuptake inhibitors")."""
         found: list[str] = []
         for key in keys:
             drug_class = self.classes.get(key)
             if drug_class is None:
                 continue
-            own = [t for t in drug_class.terms if self._in_index(t)]
+            own = [t for t in drug_class.terms if self._in_index(t)][:1]
             if not own:
                 for parent in drug_class.broader:
-                    own.extend(t for t in self.classes[parent].terms if self._in_index(t))
+                    own.extend([t for t in self.classes[parent].terms if self._in_index(t)][:1])
             found.extend(own)
         # Keep one spelling per stemmed form ("benzodiazepine"/"benzodiazepines").
         seen: set[tuple[str, ...]] = set()
