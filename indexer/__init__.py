@@ -12,6 +12,7 @@ from indexer.config import Config
 from indexer.engine import Answer, Citation, Engine
 from indexer.errors import (
     ConfigError,
+    DraftError,
     IndexerError,
     IndexMismatch,
     IndexNotFound,
@@ -25,7 +26,7 @@ from indexer.sources import Corpus, Source, load_corpus
 from indexer.understand import Understanding
 
 __all__ = [
-    "Answer", "BuildReport", "Citation", "Config", "ConfigError", "Corpus", "Engine", "Hit", "IndexMismatch",
+    "Answer", "BuildReport", "Citation", "Config", "ConfigError", "Corpus", "DraftError", "Engine", "Hit", "IndexMismatch",
     "IndexNotFound", "IndexStatus", "IndexerError", "Passage", "QuestionError", "Source", "SourceError",
     "StaleIndex", "Understanding", "build_index", "index_status", "load_corpus", "split_passages",
 ]

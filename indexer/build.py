@@ -53,6 +53,7 @@ def index_status(config: Config) -> IndexStatus:
     try:
         manifest = store.read_manifest(config.index_dir)
         store.check_manifest(manifest, config.index_dir, config.model_name, None)
+        store.check_files(manifest, config.index_dir)
     except IndexNotFound as e:
         return IndexStatus("missing", str(e))
     except IndexMismatch as e:

@@ -68,11 +68,13 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_build(args, config: Config) -> int:
     from indexer.build import build_index, index_status
     from indexer.embedder import load_embedder
+    from indexer.sources import load_corpus
 
     status = index_status(config)
     if status.state == "current" and not args.force:
         print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
         return 0
+    load_corpus(config.corpus_dir)  # a missing or empty corpus is reported before anything else is said
     if status.state != "missing":
         print(status.reason, file=sys.stderr)
     print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)

@@ -34,8 +34,8 @@ class Config:
     covered_term_share: float = 0.5
     # Input limits.
     max_question_chars: int = 2000
-    # Index structure: exact inner-product search up to this many passages, HNSW above.
-    exact_search_limit: int = 200_000
+    # Index structure: exact inner-product search up to this many passages, an inverted file (IVF) above.
+    exact_search_limit: int = 100_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     hnsw_ef_construction: int = 80

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -28,6 +29,7 @@ def offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
 
 def model_path() -> str:
@@ -49,7 +51,9 @@ class MiniLMEmbedder:
     def __init__(self) -> None:
         offline()
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
+        transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on every start
         self.model = SentenceTransformer(model_path(), device="cpu")
         self.dimension = int(self.model.get_embedding_dimension())
 
@@ -69,10 +73,18 @@ class MiniLMEmbedder:
         )
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
-    def vocabulary(self) -> frozenset[str]:
-        """Whole words the model's tokenizer knows: common English, used to tell typos from real words."""
-        vocab = self.model.tokenizer.get_vocab()
-        return frozenset(w for w in vocab if w.isalpha() and w.islower() and len(w) > 1)
+
+def english_words() -> frozenset[str]:
+    """Whole lower-case words of the model's tokenizer vocabulary (read from its file; the model is not loaded).
+
+    About 20,000 common English words: what the question reader must never "correct" as a typo.
+    """
+    try:
+        path = Path(model_path()) / "vocab.txt"
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, IndexerError):
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 1)
 
 
 def load_embedder() -> MiniLMEmbedder:

@@ -16,7 +16,7 @@ from indexer.build import IndexStatus, build_index, index_status
 from indexer.config import Config
 from indexer.coverage import Coverage, judge
 from indexer.drugs import DrugNames
-from indexer.embedder import Embedder, load_embedder
+from indexer.embedder import Embedder, english_words, load_embedder
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, SourceError
 from indexer.represent import ranking_text
 from indexer.search import Hit, hybrid_rank
@@ -120,8 +120,7 @@ class Engine:
                 on_build(status)
             build_index(config, embedder, force=True, progress=progress)
         index = store.load(config.index_dir, config.model_name, embedder.dimension, config.hnsw_ef_search)
-        known = embedder.vocabulary() if hasattr(embedder, "vocabulary") else frozenset()
-        return cls(index, embedder, config, drug_names, known)
+        return cls(index, embedder, config, drug_names, english_words())
 
     def status(self) -> IndexStatus:
         return index_status(self.config)

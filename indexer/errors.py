@@ -29,3 +29,7 @@ class StaleIndex(IndexerError):
 
 class QuestionError(IndexerError, ValueError):
     """The question is empty or too long."""
+
+
+class DraftError(IndexerError, ValueError):
+    """A draft to check is empty, too long, not text, or has no sentence."""

@@ -1,22 +1,36 @@
 """Sentence boundaries with exact character offsets.
 
 Rule-based: a sentence ends at `.`, `!` or `?` (plus closing quotes or brackets) followed by white space and
-something that can start a sentence, unless the period belongs to an abbreviation, an initial ("D. J."), a
-decimal number or a list marker ("2."). A blank line, or a line break before a list item, always ends one.
+something that can start a sentence, unless the period belongs to an abbreviation ("e.g.", "Dr.", "vs."), an
+initial ("D. J."), a decimal number or a list marker ("2."), or the end mark sits inside a quotation that closes
+later ("He said "Stop. Wait." and left." is one sentence). A sentence ending in `."` or `.”` keeps its quote.
+A period before a lower-case word ends a sentence too, after a plain word ("It works. so does this.").
+A blank line, a line break before a list item, and a line break after a title-like line (a Markdown `#` heading
+or a short capitalised line without end punctuation) always end one.
 """
 
 from __future__ import annotations
 
 import re
 
+# Always abbreviations: a period after these never ends a sentence.
 ABBREVIATIONS = frozenset(
-    ["dr", "mr", "mrs", "ms", "prof", "st", "sr", "jr", "vs", "etc", "e.g", "eg", "i.e", "ie", "al", "approx", "ca", "cf", "fig", "figs", "no", "nos", "vol", "vols", "pp", "inc", "ltd", "co", "corp", "dept", "est", "min", "max", "mg", "mcg", "ml", "kg", "lb", "oz", "hr", "hrs", "wk", "wks", "mo", "yr", "yrs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "a.m", "p.m", "ph.d", "m.d", "b.a", "m.a", "d.o", "r.n", "ed", "eds", "rev", "gen", "gov", "sen", "rep", "mt", "ft", "ave", "blvd"]
+    ["dr", "mr", "mrs", "ms", "prof", "st", "sr", "jr", "vs", "e.g", "eg", "i.e", "ie", "al", "approx", "ca", "cf", "incl", "resp", "viz", "inc", "ltd", "co", "corp", "dept", "est", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "ph.d", "m.d", "b.a", "m.a", "d.o", "r.n", "ed", "eds", "rev", "gen", "gov", "sen", "rep", "mt", "ft", "ave", "blvd"]
 )
+# Abbreviations only before a number ("No. 5", "Fig. 2", "pp. 10"); before a capital they end a sentence.
+NUMBER_ABBREVIATIONS = frozenset(["no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "eq", "ref"])
+# Units ("5 mg.") and "etc." are not in either list: followed by a capital, they end a sentence.
 
 _END = re.compile(r"""[.!?]+['"’”)\]]*""")
 _STARTER = re.compile(r"""['"‘“(\[]*[A-Z0-9]""")
 _LIST_ITEM = re.compile(r"(?:[-*+•]|\d{1,3}[.)])\s+")
+_MARKER = re.compile(r"(?:#{1,6}|[-*+•>]|\(?\d{1,3}[.)])\s+")
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+_LINE_BREAK = re.compile(r"\r?\n[ \t]*")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SMALL = frozenset(["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "per",
+                    "the", "to", "vs", "via", "with", "without", "is", "are", "can", "do", "your", "you", "it"])
+_QUOTE_REACH = 600  # how far ahead a closing quote may be for an end mark to count as inside a quotation
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -28,15 +42,24 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return spans
 
 
+def skip_marker(text: str, start: int, end: int) -> int:
+    """Where a sentence starts once a leading list marker, heading mark or quote mark ("2. ", "- ", "## ", "> ")
+    is skipped (`start` itself when there is none, or when nothing would be left)."""
+    m = _MARKER.match(text, start, end)
+    return m.end() if m and m.end() < end else start
+
+
 def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Pieces separated by blank lines, or by line breaks that start a list item."""
+    """Pieces separated by blank lines, by line breaks that start a list item, or that follow a title line."""
     cuts = [start]
     for m in _BLANK_LINE.finditer(text, start, end):
         cuts.extend((m.start(), m.end()))
-    for m in re.finditer(r"\n[ \t]*", text[start:end]):
-        after = start + m.end()
-        if _LIST_ITEM.match(text, after):
-            cuts.extend((start + m.start(), start + m.start()))
+    line_start = start
+    for m in _LINE_BREAK.finditer(text, start, end):
+        after = m.end()
+        if after < end and (_LIST_ITEM.match(text, after) or _is_title_line(text[line_start : m.start()])):
+            cuts.extend((m.start(), m.start()))
+        line_start = after
     cuts.append(end)
     cuts = sorted(cuts)
     pieces = []
@@ -45,6 +68,23 @@ def _blocks(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if a < b:
             pieces.append((a, b))
     return _merge_overlaps(pieces)
+
+
+def _is_title_line(line: str) -> bool:
+    """A Markdown heading, or a short line of mostly capitalised words without end punctuation."""
+    line = line.strip()
+    if not line:
+        return False
+    if re.match(r"#{1,6}\s", line):
+        return True
+    if line[-1] in ".,;:!?-–—(\"'“‘" or len(line) > 100:
+        return False
+    body = _LIST_ITEM.sub("", line, count=1)
+    words = _WORD.findall(body)
+    content = [w for w in words if w.lower() not in _SMALL]
+    if not content or len(words) > 12:
+        return False
+    return sum(1 for w in content if w[0].isupper() or w[0].isdigit()) / len(content) >= 0.6
 
 
 def _merge_overlaps(pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -69,9 +109,14 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         nxt = after
         while nxt < end and text[nxt].isspace():
             nxt += 1
-        if nxt < end and not _STARTER.match(text, nxt):
+        bare_period = m.group().rstrip("'\"’”)]") == "."
+        if nxt < end and not _STARTER.match(text, nxt) and not (
+            m.group() == "." and text[nxt].islower() and _ends_plain_sentence(text, sentence_start, m.start())
+        ):
             continue
-        if text[m.start()] == "." and m.group().rstrip("'\"’”)]") == "." and _is_abbreviation(text, sentence_start, m.start()):
+        if bare_period and _is_abbreviation(text, sentence_start, m.start(), nxt < end and text[nxt].isdigit()):
+            continue
+        if nxt < end and _inside_quote(text, sentence_start, after, end):
             continue
         a, b = _trim(text, sentence_start, after)
         if a < b:
@@ -83,14 +128,41 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
+def _ends_plain_sentence(text: str, sentence_start: int, dot: int) -> bool:
+    """A sloppy draft may start a sentence in lower case: "It works. so does this." A period before a lower-case
+    word ends a sentence only after at least three words and a plain word (no abbreviation, initial or "etc")."""
+    words = _WORD.findall(text[sentence_start:dot])
+    last = re.search(r"(\S+)$", text[sentence_start:dot])
+    if len(words) < 3 or not last:
+        return False
+    word = last.group(1).lower()
+    return (word.isalpha() and len(word) > 1 and word not in ABBREVIATIONS and word not in NUMBER_ABBREVIATIONS
+            and word not in ("etc", "al", "seq", "esp", "approx"))
+
+
+def _inside_quote(text: str, sentence_start: int, pos: int, end: int) -> bool:
+    """The end mark before `pos` is inside a quotation that closes later in the block."""
+    before = text[sentence_start:pos]
+    ahead = text[pos : min(end, pos + _QUOTE_REACH)]
+    if before.count("“") > before.count("”") and "”" in ahead:
+        return True
+    straight = len(re.findall(r'(?<![A-Za-z0-9])"|"(?![A-Za-z0-9])', before))
+    return straight % 2 == 1 and '"' in ahead
+
+
+def _is_abbreviation(text: str, sentence_start: int, dot: int, before_number: bool = False) -> bool:
     word_start = dot
     while word_start > sentence_start and not text[word_start - 1].isspace() and text[word_start - 1] not in "([\"'“‘":
         word_start -= 1
     word = text[word_start:dot]
     if not word:
         return False
-    if word.lower().rstrip(".") in ABBREVIATIONS or word.lower() in ABBREVIATIONS:
+    key = word.lower().rstrip(".")
+    if key in ("a.m", "p.m"):
+        return False  # "at 5 p.m. The clinic ..." (a capital follows: the time ends the sentence)
+    if key in ABBREVIATIONS or word.lower() in ABBREVIATIONS:
+        return True
+    if before_number and key in NUMBER_ABBREVIATIONS:
         return True
     if len(word) == 1 and word.isalpha() and word.isupper():
         return True  # an initial: "D. J. Newport"

@@ -110,11 +110,34 @@ def save(index: StoredIndex, directory: Path) -> None:
         index.dense.save(tmp / "dense.faiss")
         (tmp / "bm25").mkdir()
         index.lexical.save(tmp / "bm25")
+        index.manifest["files"] = file_sizes(tmp)
         _write_json(tmp / MANIFEST, index.manifest)  # last: a directory with a manifest is complete
         _swap_into_place(tmp, directory)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def file_sizes(directory: Path) -> dict[str, int]:
+    """Size of every data file of an index directory (the manifest aside), by relative path."""
+    return {
+        p.relative_to(directory).as_posix(): p.stat().st_size
+        for p in sorted(Path(directory).rglob("*"))
+        if p.is_file() and p.name != MANIFEST
+    }
+
+
+def check_files(manifest: dict, directory: Path) -> None:
+    """Cheap integrity check: every data file the manifest lists is there, with the size it had."""
+    expected = manifest.get("files")
+    if not isinstance(expected, dict):
+        raise IndexMismatch(f"The index manifest in {directory} lists no files. {REBUILD}")
+    for name, size in expected.items():
+        path = Path(directory) / name
+        if not path.exists():
+            raise IndexMismatch(f"The index at {directory} is missing {name}. {REBUILD}")
+        if path.stat().st_size != size:
+            raise IndexMismatch(f"{name} in the index at {directory} is damaged (size changed). {REBUILD}")
 
 
 def _swap_into_place(new: Path, target: Path) -> None:
@@ -160,6 +183,7 @@ def load(directory: Path, model_name: str, dimension: int | None = None, ef_sear
     for name in FILES:
         if not (directory / name).exists():
             raise IndexMismatch(f"The index at {directory} is missing {name}. {REBUILD}")
+    check_files(manifest, directory)
     try:
         sources = [SourceRecord(**s) for s in json.loads((directory / "sources.json").read_text(encoding="utf-8"))]
         passages = []
@@ -170,8 +194,11 @@ def load(directory: Path, model_name: str, dimension: int | None = None, ef_sear
         vocabulary = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError) as e:
         raise IndexMismatch(f"The index at {directory} has a corrupt file ({type(e).__name__}: {e}). {REBUILD}") from e
-    dense = DenseIndex.load(directory / "dense.faiss", ef_search=ef_search)
-    lexical = LexicalIndex.load(directory / "bm25", size=len(passages))
+    try:
+        dense = DenseIndex.load(directory / "dense.faiss", ef_search=ef_search)
+        lexical = LexicalIndex.load(directory / "bm25", size=len(passages))
+    except IndexMismatch as e:
+        raise IndexMismatch(f"{e} {REBUILD}") from e
     counts = manifest.get("counts", {})
     if not (len(passages) == len(dense) == counts.get("passages")):
         raise IndexMismatch(

@@ -1,0 +1,173 @@
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indexer.cli import main
+from indexer.config import MODEL_NAME
+from tests.conftest import REPO
+from tests.fakes import FakeEmbedder
+
+RESULT_FIELDS = {"rank", "source_id", "title", "source", "start", "end", "text", "heading", "score"}
+
+
+@pytest.fixture
+def cli(tmp_path: Path, corpus_dir: Path, monkeypatch, capsys, drug_names):
+    """Run `python -m indexer ...` in-process, in tmp_path (so paths are relative), with the fake embedder."""
+
+    def fake_embedder():
+        embedder = FakeEmbedder()
+        embedder.name = MODEL_NAME  # the CLI's default config expects the real model's name
+        return embedder
+
+    monkeypatch.setattr("indexer.embedder.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.engine.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.engine.DrugNames", lambda: drug_names)
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            code = main(list(args))
+        except SystemExit as e:  # argparse's own errors
+            code = e.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_build_then_nothing_to_do_then_force(cli):
+    code, out, err = cli("build")
+    assert code == 0 and "Indexed" in out and "2 sources" in out
+    code, out, _ = cli("build")
+    assert code == 0 and "up to date; nothing to do" in out
+    code, out, _ = cli("build", "--force")
+    assert code == 0 and "Indexed" in out
+
+
+def test_build_names_and_counts_skipped_files(cli, corpus_dir: Path):
+    (corpus_dir / "bad.txt").write_bytes(b"\xff\xfe broken")
+    code, out, err = cli("build")
+    assert code == 0 and "skipped 1 file" in out
+    assert "bad.txt" in err and "not valid UTF-8" in err
+
+
+def test_ask_json_prints_one_object_per_question_with_exact_citations(cli, corpus_dir: Path):
+    code, out, err = cli("ask", "Can I take Xanax with ketamine?", "--json", "--k", "3")
+    assert code == 0
+    assert "Building the index" in err  # it was missing: built first, and said so on stderr
+    lines = out.strip().splitlines()
+    assert len(lines) == 1
+    answer = json.loads(lines[0])
+    assert set(answer) >= {"question", "covered", "understood", "results"}
+    assert answer["question"] == "Can I take Xanax with ketamine?" and answer["covered"] is True
+    assert "Xanax → alprazolam (a benzodiazepine)" in answer["understood"]["notes"]
+    assert [r["rank"] for r in answer["results"]] == [1, 2, 3]
+    for result in answer["results"]:
+        assert set(result) >= RESULT_FIELDS
+        assert result["source"].startswith("corpus/")
+        text = Path(result["source"]).read_bytes().decode("utf-8")
+        assert text[result["start"] : result["end"]] == result["text"]
+    benzo = next(r for r in answer["results"] if r["text"].startswith("Benzodiazepine is okay"))
+    assert benzo["heading"] == "Medications That Interfere With Ketamine Infusion Therapy › 2. Benzodiazepines"
+
+
+def test_ask_reads_questions_from_stdin_one_answer_per_line(cli):
+    code, out, _ = cli("ask", "-", "--json", stdin="lamotrigine and ketamine\n\nCan I drink alcohol after an infusion?\n")
+    assert code == 0
+    answers = [json.loads(line) for line in out.strip().splitlines()]
+    assert [a["question"] for a in answers] == ["lamotrigine and ketamine", "Can I drink alcohol after an infusion?"]
+    assert answers[0]["covered"] is True and answers[1]["covered"] is False
+    assert answers[1]["results"], "uncovered questions still show the nearest passages"
+
+
+def test_ask_text_output_shows_citations(cli):
+    code, out, _ = cli("ask", "What is the phone number of Balanced Ketamine?")
+    assert code == 0
+    assert "corpus/000_c89290b5e323cd66.txt chars" in out and "(913) 871-9888" in out
+
+
+def test_ask_says_when_the_sources_do_not_cover_it(cli):
+    code, out, _ = cli("ask", "How much does ketamine therapy cost?")
+    assert code == 0 and "The sources don't cover this" in out and "[1]" in out
+
+
+def test_ask_rebuilds_a_stale_index_and_says_so(cli, corpus_dir: Path):
+    cli("build")
+    (corpus_dir / "new.txt").write_text("New Article\n\nKetamine and grapefruit juice are discussed here.\n")
+    code, out, err = cli("ask", "grapefruit", "--json")
+    assert code == 0 and "new.txt was added" in err and "Building the index" in err
+    assert json.loads(out)["results"][0]["source_id"] == "new"
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (("ask", ""), ("question is empty",)),
+        (("ask", "   "), ("question is empty",)),
+        (("ask", "x" * 2001), ("limit is 2,000",)),
+        (("ask", "ketamine", "--k", "0"), ("k must be between 1 and 50. Got 0.",)),
+        (("ask", "ketamine", "--k", "51"), ("k must be between 1 and 50. Got 51.",)),
+        (("ask", "ketamine", "--k", "two"), ("invalid int value",)),
+        (("ask", "ketamine", "--corpus", "nowhere", "--index", "noindex"), ("nowhere", "--corpus DIR")),
+        (("build", "--corpus", "nowhere"), ("Corpus folder nowhere does not exist",)),
+        (("frobnicate",), ("invalid choice",)),
+    ],
+)
+def test_user_errors_are_one_line_with_status_2(cli, args, fragments):
+    assert_one_line_error(*cli(*args), *fragments)
+
+
+def test_empty_corpus_is_one_line_with_status_2(cli, tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    assert_one_line_error(*cli("build", "--corpus", "empty"), "has no .txt or .md files")
+
+
+def test_corrupt_index_is_one_line_saying_to_rebuild(cli, tmp_path: Path):
+    cli("build")
+    (tmp_path / ".index" / "dense.faiss").write_bytes(b"not faiss")
+    assert_one_line_error(*cli("ask", "ketamine"), "dense.faiss", "damaged", "build --force")
+    code, out, _ = cli("build")  # and build repairs it
+    assert code == 0 and "Indexed" in out
+    assert cli("ask", "ketamine")[0] == 0
+
+
+def test_index_of_another_model_is_one_line_saying_to_rebuild(cli, tmp_path: Path):
+    cli("build")
+    manifest_path = tmp_path / ".index" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["model"]["name"] = "someone/else"
+    manifest_path.write_text(json.dumps(manifest))
+    assert_one_line_error(*cli("ask", "ketamine"), "someone/else", "build --force")
+
+
+@pytest.mark.slow
+def test_real_model_end_to_end_from_a_fresh_process(tmp_path: Path):
+    """`python -m indexer ask` in a new process, real model, offline, streaming answers from stdin."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    args = [sys.executable, "-m", "indexer", "ask", "-", "--json", "--corpus", str(REPO / "corpus"),
+            "--index", str(tmp_path / "index")]
+    proc = subprocess.run(args, input="Can I take Xanax during ketamine infusions?\nIs ketamine safe while pregnant?\n",
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    first, second = (json.loads(line) for line in proc.stdout.strip().splitlines())
+    assert first["covered"] and first["results"][0]["text"].startswith("Benzodiazepine is okay")
+    assert not second["covered"] and second["results"]
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import pytest
+
+from indexer import ConfigError, Engine, QuestionError
+
+
+def test_answers_come_best_first_with_both_component_scores(fake_engine: Engine):
+    answer = fake_engine.ask("lamotrigine anticonvulsant bipolar epilepsy", k=4)
+    assert len(answer.hits) == 4
+    assert answer.hits[0].passage.text.startswith("Lamotrigine is typically used")
+    scores = [h.score for h in answer.hits]
+    assert scores == sorted(scores, reverse=True)
+    top = answer.hits[0]
+    assert top.sparse_score > 0 and top.sparse_rank == 1 and -1.0 <= top.dense_score <= 1.0
+
+
+def test_every_hit_is_an_exact_slice_of_its_source_file(fake_engine: Engine):
+    for question in ("ketamine", "opiates and pain", "Áureo Portland", "SSRIs serotonin"):
+        for hit in fake_engine.ask(question, k=10).hits:
+            p = hit.passage
+            assert fake_engine.source_text(p.source_id)[p.start : p.end] == p.text
+
+
+def test_source_filter_limits_results_to_the_chosen_sources(fake_engine: Engine):
+    hits = fake_engine.ask("ketamine and antidepressants", k=10, sources=["aureo"]).hits
+    assert hits and {h.passage.source_id for h in hits} == {"aureo"}
+    with pytest.raises(ConfigError, match="Unknown source 'nope'"):
+        fake_engine.ask("ketamine", sources=["nope"])
+    with pytest.raises(ConfigError, match="at least one source"):
+        fake_engine.ask("ketamine", sources=[])
+
+
+def test_k_is_validated_and_defaults_to_five(fake_engine: Engine):
+    assert len(fake_engine.ask("ketamine").hits) == 5
+    with pytest.raises(ConfigError, match="k must be between 1 and 50"):
+        fake_engine.ask("ketamine", k=0)
+
+
+def test_uncovered_questions_still_return_the_nearest_passages(fake_engine: Engine):
+    answer = fake_engine.ask("Can I drink alcohol after my infusion?")
+    assert not answer.covered and answer.hits
+    assert "alcohol" in answer.coverage.reason
+
+
+def test_empty_question_is_refused(fake_engine: Engine):
+    with pytest.raises(QuestionError, match="empty"):
+        fake_engine.ask("")
+
+
+def test_citation_points_at_the_file_and_heading(fake_engine: Engine):
+    hit = fake_engine.ask("benzodiazepine moderate doses", k=1).hits[0]
+    citation = fake_engine.citation(hit)
+    assert citation.publisher == "Balanced Ketamine"
+    assert citation.path.endswith("corpus/000_c89290b5e323cd66.txt")
+    assert citation.heading[-1] == "2. Benzodiazepines"
+    assert (citation.start, citation.end) == (hit.passage.start, hit.passage.end)
+
+
+def test_unknown_source_text_is_a_clear_error(fake_engine: Engine):
+    from indexer import SourceError
+
+    with pytest.raises(SourceError, match="There is no source 'x'"):
+        fake_engine.source_text("x")
