@@ -138,6 +138,7 @@ class QuestionReader:
                 self._members.setdefault(member, []).append(drug_class.key)
         self._lexicon_words = {w for key in self._phrases for w in key}
         self._candidates: list[str] | None = None
+        self._drug_names_by_length: dict[int, list[str]] | None = None
         self.class_names = {k: (c.name, c.singular) for k, c in self.classes.items()}
 
     # -- public -------------------------------------------------------------------------------------------
@@ -320,22 +321,32 @@ class QuestionReader:
         if len(word) < 4 or not word.isalpha() or self._is_known(word):
             return None
         limit = 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
-        best = process.extractOne(
-            word, self._candidate_words(), scorer=DamerauLevenshtein.distance, score_cutoff=limit
-        )
-        if best is None:
-            return None
-        candidate = best[0]
-        return candidate.upper() if token.isupper() else candidate.capitalize() if token[0].isupper() else candidate
+        # The index's own words and the class lexicon first; the large drug-name lexicon only when they have
+        # nothing close, and only names of a similar length.
+        for candidates in (self._candidate_words(), *self._drug_names_near(len(word), limit)):
+            best = process.extractOne(word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=limit)
+            if best is not None:
+                candidate = best[0]
+                return candidate.upper() if token.isupper() else candidate.capitalize() if token[0].isupper() else candidate
+        return None
 
     def _candidate_words(self) -> list[str]:
-        """What a typo may be corrected to: words of the index first, then the drug and class lexicon."""
+        """Words of the index (most frequent first), then the drug and class lexicon."""
         if self._candidates is None:
             ordered = sorted(self.index_words, key=lambda w: -self.index_words[w])
             ordered += sorted(w for w in self._lexicon_words if w.isalpha())
-            ordered += sorted(self.drug_names.single_word_names())
             self._candidates = [w for w in dict.fromkeys(ordered) if len(w) >= 4 and w not in STOPWORDS]
         return self._candidates
+
+    def _drug_names_near(self, length: int, limit: int) -> list[list[str]]:
+        """Single-word drug names whose length is within `limit` of `length`, grouped by length."""
+        if self._drug_names_by_length is None:
+            by_length: dict[int, list[str]] = {}
+            for name in sorted(self.drug_names.single_word_names()):
+                by_length.setdefault(len(name), []).append(name)
+            self._drug_names_by_length = by_length
+        near = [w for n in range(length - limit, length + limit + 1) for w in self._drug_names_by_length.get(n, ())]
+        return [near] if near else []
 
 
 def check_question(question: str, max_chars: int) -> str:
