@@ -14,12 +14,13 @@ _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.]+\b")
 _NUMBERING = re.compile(r"^\(?\d{1,3}[.)]\s+")
 
+REFERENCE = "journal article reference, cited published study, research paper, citation, authors"
 LABELS = (
     (_PHONE, "phone number, telephone, call, contact"),
     (_EMAIL, "email address, contact"),
     (_URL, "website link"),
-    (_DOI, "journal article reference, published study, research paper, authors"),
-    (_CITATION, "journal article reference, published study, research paper, authors"),
+    (_DOI, REFERENCE),
+    (_CITATION, REFERENCE),
 )
 
 

@@ -117,6 +117,7 @@ class QuestionReader:
         # The stemmed terms of every passage, " | "-separated: multi-word terms must occur as phrases.
         self._index_text_source = index_text
         self._index_text: str | None = None
+        self._passage_texts: list[str] | None = None
         self._phrase_cache: dict[str, bool] = {}
         self._phrases: dict[tuple[str, ...], tuple[str, str]] = {}
         for drug_class in self.classes.values():
@@ -277,9 +278,10 @@ class QuestionReader:
             return True
         if self._index_text is None:
             self._index_text = self._index_text_source()
+        if self._passage_texts is None:
+            self._passage_texts = self._index_text.split(" | ")
         key = " " + " ".join(terms(phrase.replace("/", " "))) + " "
-        passages = self._index_text.split(" | ")
-        return sum(1 for p in passages if key in p) <= len(passages) / 2
+        return sum(1 for p in self._passage_texts if key in p) <= len(self._passage_texts) / 2
 
     def _class_terms(self, keys: tuple[str, ...]) -> list[str]:
         """For each class, the first of its terms the sources use (its broader class's, when none of its own
