@@ -157,7 +157,7 @@ class Engine:
     # -- sources ------------------------------------------------------------------------------------------
 
     def source_text(self, source_id: str) -> str:
-        """The current text of a source file, checked against the checksum the index was built from."""
+        """The current text of a source file (`indexer.reader` checks it against the index's checksum)."""
         record = self.index.source(source_id)
         if record is None:
             raise SourceError(f"There is no source {source_id!r}. Known sources: "

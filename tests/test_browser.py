@@ -1,0 +1,169 @@
+"""The page in a real browser: `streamlit run app.py` with the real model over a copy of the corpus, driven
+through Playwright on Debian's Chromium. Screenshots go to tests/artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CORPUS, REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "tests" / "artifacts"
+BENZO = "Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse its effects are."
+KETAMINE_FILE = "000_c89290b5e323cd66.txt"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's Chromium is not installed at /usr/bin/chromium "
+                       "(apt-get install chromium; .ci/run does this)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout} s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The page on a free localhost port, over a corpus copy with its own index folder (never the repo's)."""
+    root = tmp_path_factory.mktemp("browser")
+    shutil.copytree(CORPUS, root / "corpus")
+    port = free_port()
+    env = os.environ | {
+        "KETAMINE_CORPUS_DIR": str(root / "corpus"),
+        "KETAMINE_INDEX_DIR": str(root / "index"),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+    }
+    log = open(root / "streamlit.log", "wb")  # noqa: SIM115 - closed after the process ends
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://localhost:{port}"
+    try:
+        wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def wait_until_idle(page) -> None:
+    """Until Streamlit has finished the current run (its 'Running…' indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=120_000)
+    page.wait_for_timeout(500)
+
+
+def test_brand_name_question_cited_and_opened_in_source(server, browser):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    page = context.new_page()
+    page.goto(server)
+    box = page.get_by_role("textbox", name="Your question")
+    box.wait_for(timeout=60_000)
+    box.fill("Can I take Xanax with ketamine?")
+    box.press("Enter")
+
+    card = page.locator(".qa-card").filter(has_text=BENZO).first
+    card.wait_for(timeout=180_000)  # the first question waits for the model and the index build
+    wait_until_idle(page)
+    text = (CORPUS / KETAMINE_FILE).read_text(encoding="utf-8")
+    start = text.index(BENZO)
+    end = start + len(BENZO)
+    assert "q=Can+I+take+Xanax" in page.url
+    assert "Xanax → alprazolam (a benzodiazepine)" in page.locator(".qa-readas").inner_text()
+    assert card.locator("mark.qa-best").inner_text() == BENZO
+    citation = card.locator(".qa-cite").inner_text()
+    assert "Balanced Ketamine — “Can You Have Other Medications With Ketamine Therapy?”" in citation
+    assert f"2. Benzodiazepines (chars {start}–{end})" in citation
+    page.screenshot(path=str(ARTIFACTS / "ask.png"), full_page=True)
+
+    # A second question reuses the loaded model (its speed is measured by bench/speed.py, not asserted here).
+    box.fill("Is lamotrigene safe with ketamine?")
+    box.press("Enter")
+    page.locator(".qa-readas").filter(has_text="lamotrigene → lamotrigine").wait_for(timeout=60_000)
+    page.locator(".qa-card").filter(has_text="Lamotrigine is typically used").first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+
+    box.fill("Can I take Xanax with ketamine?")
+    box.press("Enter")
+    card.wait_for(timeout=10_000)
+    wait_until_idle(page)
+    rank = int(card.locator(".qa-rank").inner_text())
+    page.locator("button.qa-copy").nth(rank - 1).click()
+    page.wait_for_timeout(300)
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith(f"“{BENZO}”") and f"(chars {start}–{end})" in copied
+
+    page.get_by_role("button", name="Show in source").nth(rank - 1).click()
+    mark = page.locator("mark#qa-cited")
+    mark.wait_for(timeout=20_000)
+    wait_until_idle(page)
+    page.wait_for_timeout(1000)  # the scroll script polls every 100 ms
+    assert mark.inner_text() == BENZO
+    assert f"source=balanced-ketamine&start={start}&end={end}" in page.url
+    top, bottom, height = mark.evaluate(
+        "m => { const r = m.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; }")
+    assert top >= 0 and bottom <= height, "the cited range is scrolled into view"
+    assert page.locator(".qa-doc h4", has_text="2. Benzodiazepines").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "source.png"))
+    context.close()
+
+
+def test_uncovered_question_in_the_browser(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    page.goto(f"{server}/?q=Does+ketamine+cure+hair+loss+in+dogs%3F")
+    page.locator(".qa-card").first.wait_for(timeout=180_000)
+    wait_until_idle(page)
+    assert "The sources don't cover this." in page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert page.locator(".qa-flag").count() == page.locator(".qa-card").count()
+    page.screenshot(path=str(ARTIFACTS / "uncovered.png"), full_page=True)
+    context.close()
