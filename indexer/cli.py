@@ -1,4 +1,4 @@
-"""`python -m indexer build | ask | eval`. Errors a user can make print one line and exit with status 2."""
+"""`python -m indexer build | ask | eval | check`. Errors a user can make print one line and exit with status 2."""
 
 from __future__ import annotations
 
@@ -44,6 +44,20 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     e.add_argument("--verbose", action="store_true", help="list every question that missed")
     common(e)
+
+    from indexer.wording import MAX_DRAFT_CHARS
+
+    c = sub.add_parser(
+        "check", help="check a draft's wording against the sources, sentence by sentence",
+        description="Check my wording: for each sentence of a draft, whether the sources say it (verbatim, changed, "
+                    "paraphrase or unsupported), in what words, and where, with a word-level diff that flags "
+                    "changes of numbers, negations, hedges and drugs.",
+    )
+    c.add_argument("file", metavar="FILE",
+                   help=f"the draft: a UTF-8 .txt or .md file, or - for standard input (at most "
+                        f"{MAX_DRAFT_CHARS:,} characters)")
+    c.add_argument("--json", action="store_true", help="print one JSON object (sentences and summary)")
+    common(c)
     return p
 
 
@@ -158,4 +172,36 @@ def cmd_eval(args, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval}
+def cmd_check(args, config: Config) -> int:
+    from indexer.errors import DraftError
+    from indexer.report import to_json, to_text
+    from indexer.wording import MAX_DRAFT_CHARS, check, read_draft, validate_draft
+
+    if args.file == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        raw = stream.read(4 * MAX_DRAFT_CHARS + 1) if stream is not None else sys.stdin.read().encode("utf-8")
+        name, data = "Standard input", raw
+    else:
+        path = Path(args.file)
+        try:
+            with open(path, "rb") as f:
+                data = f.read(4 * MAX_DRAFT_CHARS + 1)
+        except FileNotFoundError as e:
+            raise DraftError(f"There is no file {args.file}. Give the path of a .txt or .md draft, or - for "
+                             "standard input.") from e
+        except IsADirectoryError as e:
+            raise DraftError(f"{args.file} is a folder. Give the path of a .txt or .md draft.") from e
+        except OSError as e:
+            raise DraftError(f"{args.file} cannot be read ({e.strerror}).") from e
+        name = args.file
+    draft = read_draft(data, name)
+    validate_draft(draft)  # before the model loads: a bad draft fails fast
+    report = check(_open_engine(config), draft)
+    if args.json:
+        print(json.dumps(to_json(report), ensure_ascii=False))
+    else:
+        print(to_text(report), end="")
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check}

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
 from indexer import Config, Engine
+from indexer.cli import main
+from indexer.config import MODEL_NAME
 from indexer.drugs import DrugNames
 from tests.fakes import FakeEmbedder
 
@@ -65,3 +69,44 @@ def real_engine(tmp_path_factory, real_embedder, drug_names) -> Engine:
     engine = Engine.open(Config(corpus_dir=corpus, index_dir=root / "index"), embedder=real_embedder)
     engine.reader.drug_names = drug_names
     return engine
+
+
+@pytest.fixture
+def cli(tmp_path: Path, corpus_dir: Path, monkeypatch, capsys, drug_names):
+    """Run `python -m indexer ...` in-process, in tmp_path (so paths are relative), with the fake embedder.
+
+    `run(*args, stdin=...)` returns (exit status, stdout, stderr); stdin may be text or bytes.
+    """
+
+    def fake_embedder():
+        embedder = FakeEmbedder()
+        embedder.name = MODEL_NAME  # the CLI's default config expects the real model's name
+        return embedder
+
+    monkeypatch.setattr("indexer.embedder.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.engine.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.engine.DrugNames", lambda: drug_names)
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, stdin: str | bytes = b"") -> tuple[int, str, str]:
+        data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+        try:
+            code = main(list(args))
+        except SystemExit as e:  # argparse's own errors
+            code = e.code
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
+    """A user error: status 2, nothing on stdout, one line on stderr naming the problem, no traceback."""
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in lines[0]

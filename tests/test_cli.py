@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -9,48 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.cli import main
-from indexer.config import MODEL_NAME
-from tests.conftest import REPO
-from tests.fakes import FakeEmbedder
+from tests.conftest import REPO, assert_one_line_error
 
 RESULT_FIELDS = {"rank", "source_id", "title", "source", "start", "end", "text", "heading", "score"}
-
-
-@pytest.fixture
-def cli(tmp_path: Path, corpus_dir: Path, monkeypatch, capsys, drug_names):
-    """Run `python -m indexer ...` in-process, in tmp_path (so paths are relative), with the fake embedder."""
-
-    def fake_embedder():
-        embedder = FakeEmbedder()
-        embedder.name = MODEL_NAME  # the CLI's default config expects the real model's name
-        return embedder
-
-    monkeypatch.setattr("indexer.embedder.load_embedder", fake_embedder)
-    monkeypatch.setattr("indexer.engine.load_embedder", fake_embedder)
-    monkeypatch.setattr("indexer.engine.DrugNames", lambda: drug_names)
-    monkeypatch.chdir(tmp_path)
-
-    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        try:
-            code = main(list(args))
-        except SystemExit as e:  # argparse's own errors
-            code = e.code
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def assert_one_line_error(code: int, out: str, err: str, *fragments: str) -> None:
-    assert code == 2
-    assert out == ""
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err
-    assert "Traceback" not in err
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def test_build_then_nothing_to_do_then_force(cli):
