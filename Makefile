@@ -40,7 +40,6 @@ test: install browser
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
 
 clean:
 	rm -rf .index .cache
