@@ -35,7 +35,7 @@ class Config:
     # Input limits.
     max_question_chars: int = 2000
     # Index structure: exact inner-product search up to this many passages, an inverted file (IVF) above.
-    exact_search_limit: int = 100_000
+    exact_search_limit: int = 50_000
     hnsw_m: int = 32
     hnsw_ef_search: int = 128
     hnsw_ef_construction: int = 80

@@ -10,6 +10,7 @@ passages on two cores, where HNSW takes tens of minutes. HNSW indexes built by o
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
@@ -18,9 +19,26 @@ import numpy as np
 from indexer.errors import IndexMismatch
 
 LISTS_PER_SQRT_N = 4  # inverted lists: about 4·√n (4,000 at a million vectors)
-PROBE_SHARE = 16  # probe 1/16 of the lists per query (at least MIN_PROBES)
+PROBE_SHARE = 64  # probe 1/64 of the lists per query (at least MIN_PROBES)
 MIN_PROBES = 32
 TRAINING_PER_LIST = 50  # k-means training sample: 50 vectors per list (FAISS wants at least 39)
+
+
+def probes(lists: int) -> int:
+    """Inverted lists searched per query: recall@10 0.98 at a million synthetic passages (bench/RESULTS.md)."""
+    return min(lists, max(MIN_PROBES, lists // PROBE_SHARE))
+
+
+@contextmanager
+def _one_thread():
+    """One question at a time is searched on one thread: waking OpenMP workers costs more than the search itself
+    (a 10,000-vector flat search took 35 ms with two threads on a busy two-core machine, under 1 ms with one)."""
+    threads = faiss.omp_get_max_threads()
+    faiss.omp_set_num_threads(1)
+    try:
+        yield
+    finally:
+        faiss.omp_set_num_threads(threads)
 
 
 class DenseIndex:
@@ -33,7 +51,7 @@ class DenseIndex:
     def build(
         cls,
         vectors: np.ndarray,
-        exact_limit: int = 100_000,
+        exact_limit: int = 50_000,
         hnsw_m: int = 32,
         ef_construction: int = 80,
         ef_search: int = 128,
@@ -54,8 +72,7 @@ class DenseIndex:
         index.train(vectors[rows])
         index.add(vectors)
         index.make_direct_map()  # so single vectors can be read back (`scores_for`)
-        index.nprobe = max(MIN_PROBES, lists // PROBE_SHARE)
-        index.nprobe = min(index.nprobe, lists)
+        index.nprobe = probes(lists)
         return cls(index)
 
     @property
@@ -74,8 +91,11 @@ class DenseIndex:
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, passage numbers) of the k nearest passages for each query row; -1 pads short results."""
         k = max(1, min(k, len(self)))
-        scores, ids = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
-        return scores, ids
+        queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dimension)
+        if len(queries) > 1:
+            return self.index.search(queries, k)
+        with _one_thread():
+            return self.index.search(queries, k)
 
     def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Exact similarity of one query to the given passages (used to score lexical-only candidates)."""
@@ -99,6 +119,8 @@ class DenseIndex:
             raise IndexMismatch(f"{path} is not a readable FAISS index ({str(e).splitlines()[0][:120]}).") from e
         if isinstance(index, faiss.IndexHNSW):
             index.hnsw.efSearch = ef_search
-        if isinstance(index, faiss.IndexIVF) and not index.direct_map.type:
-            index.make_direct_map()
+        if isinstance(index, faiss.IndexIVF):
+            index.nprobe = probes(index.nlist)  # a search setting: the current rule, not the one it was built with
+            if not index.direct_map.type:
+                index.make_direct_map()
         return cls(index)

@@ -56,34 +56,43 @@ def hybrid_rank(
     if allowed is not None:
         depth = n if n <= 100_000 else min(n, depth * 20)
     d_scores, d_ids = dense.search(query_vector.reshape(1, -1), min(depth, n))
-    d_scores, d_ids = d_scores[0], d_ids[0]
+    d_scores, d_ids = d_scores[0], d_ids[0].astype(np.int64)
     keep = d_ids >= 0
     d_scores, d_ids = d_scores[keep], d_ids[keep]
     s_all = lexical.scores(query_terms)
     s_ids = np.flatnonzero(s_all > 0)
+    s_scores = s_all[s_ids]
     if allowed is not None:
         mask = allowed[d_ids]
         d_scores, d_ids = d_scores[mask], d_ids[mask]
-        s_ids = s_ids[allowed[s_ids]]
+        mask = allowed[s_ids]
+        s_ids, s_scores = s_ids[mask], s_scores[mask]
     if len(s_ids) > depth:
-        s_ids = s_ids[np.argpartition(-s_all[s_ids], depth - 1)[:depth]]
-    s_ids = s_ids[np.argsort(-s_all[s_ids], kind="stable")]
+        best = np.argpartition(-s_scores, depth - 1)[:depth]
+        s_ids, s_scores = s_ids[best], s_scores[best]
+    order = np.lexsort((s_ids, -s_scores))  # best first; equal scores in passage order
+    s_ids, s_scores = s_ids[order], s_scores[order]
 
-    dense_rank = {int(i): r for r, i in enumerate(d_ids, 1)}
-    dense_score = {int(i): float(s) for i, s in zip(d_ids, d_scores, strict=True)}
-    sparse_rank = {int(i): r for r, i in enumerate(s_ids, 1)}
-    fused: dict[int, float] = {}
-    for i, r in dense_rank.items():
-        fused[i] = dense_weight / (rrf_k + r)
-    for i, r in sparse_rank.items():
-        fused[i] = fused.get(i, 0.0) + sparse_weight / (rrf_k + r)
+    # Fuse by passage number: every candidate once, whichever list(s) it came from.
+    numbers = np.union1d(d_ids, s_ids)
+    at_d = np.searchsorted(numbers, d_ids)
+    at_s = np.searchsorted(numbers, s_ids)
+    fused = np.zeros(len(numbers))
+    fused[at_d] += dense_weight / (rrf_k + np.arange(1, len(d_ids) + 1))
+    fused[at_s] += sparse_weight / (rrf_k + np.arange(1, len(s_ids) + 1))
+    dense_rank = np.zeros(len(numbers), dtype=np.int64)
+    dense_rank[at_d] = np.arange(1, len(d_ids) + 1)
+    sparse_rank = np.zeros(len(numbers), dtype=np.int64)
+    sparse_rank[at_s] = np.arange(1, len(s_ids) + 1)
     # Lexical-only candidates still get their true dense similarity (shown, and used for coverage).
-    missing = np.array([i for i in sparse_rank if i not in dense_score], dtype=np.int64)
-    if len(missing):
-        for i, s in zip(missing, dense.scores_for(query_vector, missing), strict=True):
-            dense_score[int(i)] = float(s)
-    order = sorted(fused, key=lambda i: (-fused[i], -dense_score.get(i, -1.0), i))[:k]
+    dense_score = np.zeros(len(numbers), dtype=np.float32)
+    dense_score[at_d] = d_scores
+    lexical_only = dense_rank == 0
+    if lexical_only.any():
+        dense_score[lexical_only] = dense.scores_for(query_vector, numbers[lexical_only])
+    order = np.lexsort((numbers, -dense_score, -fused))[:k]
     return [
-        Ranked(i, fused[i], dense_score.get(i, 0.0), float(s_all[i]), dense_rank.get(i), sparse_rank.get(i))
+        Ranked(int(numbers[i]), float(fused[i]), float(dense_score[i]), float(s_all[numbers[i]]),
+               int(dense_rank[i]) or None, int(sparse_rank[i]) or None)
         for i in order
     ]

