@@ -72,9 +72,11 @@ def median_ms(samples: list[float]) -> float:
 
 def speed_index(config, embedder):
     """An engine over `corpus/`, its index kept under .cache/bench/ (never .index/)."""
+    from indexer.build import build_index
     from indexer.engine import Engine
 
-    return Engine.open(config, embedder=embedder, build=True)
+    build_index(config, embedder)  # rebuilds it when missing, stale, or written by an older format
+    return Engine.open(config, embedder=embedder, build=False)
 
 
 def query_overhead(engine, runs: int) -> dict[str, float]:
@@ -165,8 +167,7 @@ def cold_start(config, runs: int) -> dict[str, float]:
 
 
 def scale_dir(n: int, config) -> Path:
-    settings = {"n": n, "exact": config.exact_search_limit, "m": config.hnsw_m,
-                "efc": config.hnsw_ef_construction, "v": 1}
+    settings = {"n": n, "exact": config.exact_search_limit, "v": 2}
     return CACHE_DIR / f"scale-{n}-{digest(settings)}"
 
 
@@ -194,8 +195,7 @@ def scale_build(n: int, directory: Path) -> None:
     exact.add(vectors)
     truth = exact.search(queries, 10)[1]
     del exact
-    dense = DenseIndex.build(vectors, config.exact_search_limit, config.hnsw_m, config.hnsw_ef_construction,
-                             config.hnsw_ef_search)
+    dense = DenseIndex.build(vectors, config.exact_search_limit)
     del vectors
     dense.save(tmp / "dense.faiss")
     del dense
@@ -223,7 +223,7 @@ def scale_measure(n: int, directory: Path) -> dict[str, float]:
     from indexer.search import hybrid_rank
 
     config = Config()
-    dense = DenseIndex.load(directory / "dense.faiss", ef_search=config.hnsw_ef_search)
+    dense = DenseIndex.load(directory / "dense.faiss")
     lexical = LexicalIndex.load(directory / "bm25", size=n)
     queries = np.load(directory / "queries.npy")
     truth = np.load(directory / "truth.npy")

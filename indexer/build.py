@@ -10,6 +10,7 @@ from pathlib import Path
 from indexer import store
 from indexer.config import Config
 from indexer.dense import DenseIndex
+from indexer.drugs import export_lexicon
 from indexer.embedder import Embedder
 from indexer.errors import IndexMismatch, IndexNotFound, SourceError
 from indexer.lexical import LexicalIndex
@@ -82,8 +83,7 @@ def index_status(config: Config) -> IndexStatus:
 
 def settings_of(config: Config) -> dict:
     """The settings that shape what is stored (changing them needs a rebuild)."""
-    return {"max_passage_chars": config.max_passage_chars, "exact_search_limit": config.exact_search_limit,
-            "hnsw_m": config.hnsw_m}
+    return {"max_passage_chars": config.max_passage_chars, "exact_search_limit": config.exact_search_limit}
 
 
 def make_passages(corpus: Corpus, config: Config) -> list[Passage]:
@@ -113,6 +113,7 @@ def build_index(
     titles = {s.source_id: s.title for s in corpus.sources}
     texts = [ranking_text(p, titles[p.source_id]) for p in passages]
     index = assemble(texts, passages, corpus, config, embedder, progress)
+    index.drug_lexicon = drug_lexicon()
     store.save(index, config.index_dir)
     skipped = tuple(f.reason for f in corpus.skipped)
     message = (
@@ -121,6 +122,15 @@ def build_index(
     )
     log.info("%s", message)
     return BuildReport(True, len(corpus.sources), len(passages), skipped, corpus.warnings, message)
+
+
+def drug_lexicon() -> dict | None:
+    """The drug-name dictionary to store with the index, or None when the package cannot provide it."""
+    try:
+        return export_lexicon()
+    except Exception as e:  # questions still work without it, through the package itself
+        log.warning("The drug-name dictionary could not be exported (%s); start-up will be slower.", e)
+        return None
 
 
 def assemble(
@@ -133,8 +143,7 @@ def assemble(
 ) -> store.StoredIndex:
     """Embed and index ranking texts into an in-memory index (also used by the benchmarks)."""
     vectors = embedder.encode_passages(texts, batch_size=config.batch_size, progress=progress)
-    dense = DenseIndex.build(vectors, config.exact_search_limit, config.hnsw_m, config.hnsw_ef_construction,
-                             config.hnsw_ef_search)
+    dense = DenseIndex.build(vectors, config.exact_search_limit)
     lexical = LexicalIndex.build([terms(t) for t in texts])
     vocabulary = Counter(w for t in texts for w in words(t) if w.isalpha())
     per_source = Counter(p.source_id for p in passages)

@@ -36,9 +36,6 @@ class Config:
     max_question_chars: int = 2000
     # Index structure: exact inner-product search up to this many passages, an inverted file (IVF) above.
     exact_search_limit: int = 50_000
-    hnsw_m: int = 32
-    hnsw_ef_search: int = 128
-    hnsw_ef_construction: int = 80
     batch_size: int = 64
 
     def __post_init__(self) -> None:

@@ -16,6 +16,7 @@ The thresholds live in `Config`; they were calibrated on `tests/eval/questions.j
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from indexer.config import Config
 from indexer.search import Hit
@@ -31,9 +32,14 @@ class Coverage:
     term_share: float
 
 
+@lru_cache(maxsize=8)
+def _stemmed(question_words: frozenset[str]) -> frozenset[str]:
+    return frozenset(t for w in question_words for t in terms(w))
+
+
 def key_terms(understood: Understanding, question_words: frozenset[str]) -> set[str]:
     """The stemmed terms of the question that carry its topic (expansions included)."""
-    skip = {t for w in question_words for t in terms(w)}
+    skip = _stemmed(question_words)
     return {t for t in understood.key_terms if t not in skip and not t.isdigit()}
 
 

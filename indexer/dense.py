@@ -52,11 +52,7 @@ class DenseIndex:
         cls,
         vectors: np.ndarray,
         exact_limit: int = 50_000,
-        hnsw_m: int = 32,
-        ef_construction: int = 80,
-        ef_search: int = 128,
     ) -> DenseIndex:
-        """`hnsw_*` and `ef_search` are accepted for older callers; the approximate index is an inverted file."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, dim = vectors.shape
         if n <= exact_limit:
@@ -77,9 +73,7 @@ class DenseIndex:
 
     @property
     def kind(self) -> str:
-        if isinstance(self.index, faiss.IndexIVF):
-            return "ivf"
-        return "hnsw" if isinstance(self.index, faiss.IndexHNSW) else "flat"
+        return "ivf" if isinstance(self.index, faiss.IndexIVF) else "flat"
 
     def __len__(self) -> int:
         return int(self.index.ntotal)
@@ -112,13 +106,11 @@ class DenseIndex:
         faiss.write_index(self.index, str(path))
 
     @classmethod
-    def load(cls, path: Path, ef_search: int = 128) -> DenseIndex:
+    def load(cls, path: Path) -> DenseIndex:
         try:
             index = faiss.read_index(str(path))
         except Exception as e:  # FAISS raises RuntimeError with a C++ message for any corrupt file
             raise IndexMismatch(f"{path} is not a readable FAISS index ({str(e).splitlines()[0][:120]}).") from e
-        if isinstance(index, faiss.IndexHNSW):
-            index.hnsw.efSearch = ef_search
         if isinstance(index, faiss.IndexIVF):
             index.nprobe = probes(index.nlist)  # a search setting: the current rule, not the one it was built with
             if not index.direct_map.type:

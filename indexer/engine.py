@@ -15,7 +15,7 @@ from indexer import store
 from indexer.build import IndexStatus, build_index, index_status
 from indexer.config import Config
 from indexer.coverage import Coverage, judge
-from indexer.drugs import DrugNames
+from indexer.drugs import LEXICON_FILE, DrugNames
 from indexer.embedder import Embedder, english_words, load_embedder
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, SourceError
 from indexer.represent import ranking_text
@@ -103,7 +103,8 @@ class Engine:
         `on_build(reason)` is called before a build, so the caller can tell the user.
         """
         config = config or Config()
-        drug_names = DrugNames()  # starts loading in the background while the model loads
+        # The drug dictionary starts loading in the background while the model loads.
+        drug_names = DrugNames(Path(config.index_dir) / LEXICON_FILE)
         status = index_status(config)
         if status.state == "missing" and not build:
             raise IndexNotFound(status.reason)
@@ -119,7 +120,7 @@ class Engine:
             if on_build:
                 on_build(status)
             build_index(config, embedder, force=True, progress=progress)
-        index = store.load(config.index_dir, config.model_name, embedder.dimension, config.hnsw_ef_search)
+        index = store.load(config.index_dir, config.model_name, embedder.dimension)
         return cls(index, embedder, config, drug_names, english_words())
 
     def status(self) -> IndexStatus:

@@ -4,6 +4,7 @@
     sources.json      the sources' metadata (id, file, title, publisher, url, date, notes, sha256)
     passages.jsonl    one passage per line: source_id, start, end, heading, text
     vocabulary.json   words of the ranking text and their counts (for typo correction)
+    drug_names.json   the drug-name dictionary, exported from drug-named-entity-recognition (fast start-up)
     dense.faiss       normalized passage vectors (inner product search)
     bm25/             bm25s's own NumPy and JSON files
 
@@ -31,7 +32,7 @@ from indexer.sources import Source
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: drug_names.json
 MANIFEST = "manifest.json"
 FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "bm25")
 REBUILD = "Rebuild it with `python -m indexer build --force`."
@@ -78,6 +79,7 @@ class StoredIndex:
     vocabulary: dict[str, int]
     dense: DenseIndex
     lexical: LexicalIndex
+    drug_lexicon: dict | None = None  # written as drug_names.json (see indexer.drugs.export_lexicon)
 
     def source(self, source_id: str) -> SourceRecord | None:
         return next((s for s in self.sources if s.source_id == source_id), None)
@@ -110,6 +112,9 @@ def save(index: StoredIndex, directory: Path) -> None:
         index.dense.save(tmp / "dense.faiss")
         (tmp / "bm25").mkdir()
         index.lexical.save(tmp / "bm25")
+        if index.drug_lexicon is not None:
+            with open(tmp / "drug_names.json", "w", encoding="utf-8") as f:
+                json.dump(index.drug_lexicon, f, ensure_ascii=False, separators=(",", ":"))
         index.manifest["files"] = file_sizes(tmp)
         _write_json(tmp / MANIFEST, index.manifest)  # last: a directory with a manifest is complete
         _swap_into_place(tmp, directory)
@@ -175,7 +180,7 @@ def read_manifest(directory: Path) -> dict:
     return manifest
 
 
-def load(directory: Path, model_name: str, dimension: int | None = None, ef_search: int = 128) -> StoredIndex:
+def load(directory: Path, model_name: str, dimension: int | None = None) -> StoredIndex:
     """Load and check an index. Raises IndexNotFound or IndexMismatch with a message saying what to do."""
     directory = Path(directory)
     manifest = read_manifest(directory)
@@ -195,7 +200,7 @@ def load(directory: Path, model_name: str, dimension: int | None = None, ef_sear
     except (OSError, ValueError, TypeError, KeyError) as e:
         raise IndexMismatch(f"The index at {directory} has a corrupt file ({type(e).__name__}: {e}). {REBUILD}") from e
     try:
-        dense = DenseIndex.load(directory / "dense.faiss", ef_search=ef_search)
+        dense = DenseIndex.load(directory / "dense.faiss")
         lexical = LexicalIndex.load(directory / "bm25", size=len(passages))
     except IndexMismatch as e:
         raise IndexMismatch(f"{e} {REBUILD}") from e

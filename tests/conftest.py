@@ -85,7 +85,7 @@ def cli(tmp_path: Path, corpus_dir: Path, monkeypatch, capsys, drug_names):
 
     monkeypatch.setattr("indexer.embedder.load_embedder", fake_embedder)
     monkeypatch.setattr("indexer.engine.load_embedder", fake_embedder)
-    monkeypatch.setattr("indexer.engine.DrugNames", lambda: drug_names)
+    monkeypatch.setattr("indexer.engine.DrugNames", lambda *lexicon: drug_names)
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str, stdin: str | bytes = b"") -> tuple[int, str, str]:

@@ -93,3 +93,26 @@ def test_broken_class_data_is_rejected():
         load_drug_classes('[class.a]\nname = "A"\nterms = ["a"]\nbroader = ["missing"]\n')
     with pytest.raises(ValueError, match="has no terms"):
         load_drug_classes('[class.a]\nname = "A"\nterms = []\n')
+
+
+def test_the_index_carries_the_drug_dictionary_and_it_resolves_like_the_package(fake_engine, fake_config, drug_names):
+    from indexer.drugs import LEXICON_FILE, DrugNames
+
+    stored = DrugNames(fake_config.index_dir / LEXICON_FILE)
+    stored.wait()
+    assert stored.origin.endswith(LEXICON_FILE)
+    for question in ("Can I take Xanax with ketamine", "nardil and Delsym 12-hour cough", "acetylsalicylic acid"):
+        tokens = question.split()
+        assert stored.find(tokens) == drug_names.find(tokens)
+
+
+def test_a_drug_dictionary_from_another_package_version_is_ignored(tmp_path):
+    import json
+
+    from indexer.drugs import PACKAGE, DrugNames
+
+    path = tmp_path / "drug_names.json"
+    path.write_text(json.dumps({"package": PACKAGE, "version": "0.0.0", "names": {"xanax": ["wrong"]}}))
+    names = DrugNames(path)
+    names.wait()
+    assert names.origin == PACKAGE and names.find(["xanax"])[0][0] == "alprazolam"
