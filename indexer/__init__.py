@@ -18,7 +18,6 @@ from indexer.errors import (
     IndexNotFound,
     QuestionError,
     SourceError,
-    StaleIndex,
 )
 from indexer.passages import Passage, split_passages
 from indexer.search import Hit
@@ -28,5 +27,5 @@ from indexer.understand import Understanding
 __all__ = [
     "Answer", "BuildReport", "Citation", "Config", "ConfigError", "Corpus", "DraftError", "Engine", "Hit", "IndexMismatch",
     "IndexNotFound", "IndexStatus", "IndexerError", "Passage", "QuestionError", "Source", "SourceError",
-    "StaleIndex", "Understanding", "build_index", "index_status", "load_corpus", "split_passages",
+    "Understanding", "build_index", "index_status", "load_corpus", "split_passages",
 ]

@@ -141,6 +141,8 @@ def _stdin_lines():
 
 
 def render_text(engine, answer) -> str:
+    from indexer.passages import HEADING_SEPARATOR
+
     out = [f"Q: {answer.question}"]
     notes = answer.understood.notes()
     if notes:
@@ -151,7 +153,7 @@ def render_text(engine, answer) -> str:
         out.append(f"The sources don't cover this ({answer.coverage.reason}) Nearest passages, which do not answer it:")
     for rank, hit in enumerate(answer.hits, 1):
         c = engine.citation(hit)
-        where = " › ".join((c.title, *c.heading))
+        where = HEADING_SEPARATOR.join((c.title, *c.heading))
         out.append(f"\n[{rank}] {c.publisher or c.source_id} — {where}")
         out.append(f"    {c.path} chars {c.start}–{c.end}  (score {hit.score:.4f}, dense {hit.dense_score:.3f}, "
                    f"bm25 {hit.sparse_score:.2f})")

@@ -18,6 +18,7 @@ from indexer.coverage import Coverage, judge
 from indexer.drugs import LEXICON_FILE, DrugNames
 from indexer.embedder import Embedder, english_words, load_embedder
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, SourceError
+from indexer.passages import HEADING_SEPARATOR
 from indexer.represent import ranking_text
 from indexer.search import Hit, hybrid_rank
 from indexer.sources import display_path
@@ -62,7 +63,7 @@ class Answer:
                     "start": c.start,
                     "end": c.end,
                     "text": hit.passage.text,
-                    "heading": " › ".join(c.heading),
+                    "heading": HEADING_SEPARATOR.join(c.heading),
                     "score": round(hit.score, 6),
                     "dense_score": round(hit.dense_score, 6),
                     "sparse_score": round(hit.sparse_score, 6),

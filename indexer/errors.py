@@ -23,10 +23,6 @@ class IndexMismatch(IndexerError):
     """The index on disk was built by another format or model, or a file in it is corrupt."""
 
 
-class StaleIndex(IndexerError):
-    """The corpus changed since the index was built."""
-
-
 class QuestionError(IndexerError, ValueError):
     """The question is empty or too long."""
 

@@ -37,10 +37,6 @@ class Passage:
     text: str
     heading: tuple[str, ...] = ()
 
-    @property
-    def heading_path(self) -> str:
-        return HEADING_SEPARATOR.join(self.heading)
-
 
 @dataclass(frozen=True)
 class Block:
