@@ -165,3 +165,41 @@ def _read_lexicon(path: Path) -> dict | None:
 
 def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(words(phrase))
+
+
+MAX_PHRASE_WORDS = 6
+
+
+def curated_phrases(classes: dict[str, DrugClass]) -> dict[tuple[str, ...], tuple[str, str]]:
+    """The curated lexicon as {phrase words: ("class", class key) or ("drug", generic name)}: class terms first,
+    then class members, then the brand names the drug dictionary lacks."""
+    phrases: dict[tuple[str, ...], tuple[str, str]] = {}
+    for drug_class in classes.values():
+        for term in drug_class.terms:
+            phrases[phrase_key(term)] = ("class", drug_class.key)
+    for drug_class in classes.values():
+        for member in drug_class.members:
+            phrases.setdefault(phrase_key(member), ("drug", member))
+    for brand, generic in load_brands().items():
+        phrases.setdefault(phrase_key(brand), ("drug", generic))
+    return phrases
+
+
+def match_phrases(
+    tokens: list[str], phrases: dict[tuple[str, ...], tuple[str, str]]
+) -> list[tuple[tuple[str, str], int, int]]:
+    """(what the phrase names, first token, end token) of each curated phrase in the tokens, longest first,
+    left to right, without overlaps."""
+    keys = [phrase_key(t) for t in tokens]
+    found = []
+    i = 0
+    while i < len(tokens):
+        for n in range(min(MAX_PHRASE_WORDS, len(tokens) - i), 0, -1):
+            hit = phrases.get(tuple(w for key in keys[i : i + n] for w in key))
+            if hit:
+                found.append((hit, i, i + n))
+                i += n
+                break
+        else:
+            i += 1
+    return found

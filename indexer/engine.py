@@ -88,7 +88,7 @@ class Engine:
             drug_names=drug_names or DrugNames(),
             known_words=known_words,
             max_chars=config.max_question_chars,
-            index_text=self._index_text,
+            passage_terms=self._all_passage_terms,
         )
         self._titles = {s.source_id: s.title for s in index.sources}
         self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
@@ -183,9 +183,9 @@ class Engine:
         numbers = [self._source_numbers[s] for s in wanted]
         return np.isin(self._passage_source, numbers)
 
-    def _index_text(self) -> str:
-        """Every passage's stemmed ranking terms, " | "-separated (for phrase look-ups by the question reader)."""
-        return " | ".join(" " + " ".join(self._passage_terms_list(i)) + " " for i in range(len(self.index.passages)))
+    def _all_passage_terms(self) -> list[str]:
+        """Every passage's stemmed ranking terms as " term term ... " (for the question reader's phrase look-ups)."""
+        return [f" {' '.join(self._passage_terms_list(i))} " for i in range(len(self.index.passages))]
 
     def _passage_terms_list(self, number: int) -> list[str]:
         p = self.index.passages[number]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from indexer.diff import Token, normalize, tokenize
-from indexer.drugs import phrase_key
+from indexer.drugs import curated_phrases, match_phrases
 from indexer.errors import SourceError
 from indexer.passages import classify_blocks
 from indexer.sentences import skip_marker, split_sentences
@@ -30,7 +30,6 @@ from indexer.text import STOPWORDS, fold, terms
 log = logging.getLogger(__name__)
 
 MAX_RUN = 3  # sentences in the longest run
-_PHRASE_WORDS = 6
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 
@@ -159,13 +158,7 @@ class DrugFinder:
 
     def __init__(self, reader) -> None:
         self._names = reader.drug_names
-        self._phrases: dict[tuple[str, ...], str] = {}
-        for drug_class in reader.classes.values():
-            for term in drug_class.terms:
-                self._phrases[phrase_key(term)] = drug_class.key
-        for drug_class in reader.classes.values():
-            for member in drug_class.members:
-                self._phrases.setdefault(phrase_key(member), member)
+        self._phrases = curated_phrases(reader.classes)
         # name -> itself, the classes it belongs to, and the classes wider or narrower than those
         self._related: dict[str, set[str]] = {}
         narrower: dict[str, set[str]] = {}
@@ -203,20 +196,8 @@ class DrugFinder:
         """(name, first word, end word) of each mention; with `every`, also the dictionary's reading of words the
         curated lexicon already matched ("NMDA" in "NMDA blocker" is a class and a substance)."""
         folded = [fold(w) for w in words]
-        found: list[tuple[str, int, int]] = []
-        covered: set[int] = set()
-        i = 0
-        while i < len(folded):
-            for n in range(min(_PHRASE_WORDS, len(folded) - i), 0, -1):
-                key = tuple(p for w in folded[i : i + n] for p in phrase_key(w))
-                name = self._phrases.get(key)
-                if name:
-                    found.append((name, i, i + n))
-                    covered.update(range(i, i + n))
-                    i += n
-                    break
-            else:
-                i += 1
+        found = [(name, first, end) for (_, name), first, end in match_phrases(words, self._phrases)]
+        covered = {i for _, first, end in found for i in range(first, end)}
         for name, first, end in self._names.find(words):
             if (every or not covered.intersection(range(first, end))) and not all(
                     w in STOPWORDS for w in folded[first:end]):

@@ -11,12 +11,20 @@ from importlib import resources
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from indexer.drugs import DrugClass, DrugNames, load_abbreviations, load_brands, load_drug_classes, phrase_key
+from indexer.drugs import (
+    MAX_PHRASE_WORDS,
+    DrugClass,
+    DrugNames,
+    curated_phrases,
+    load_abbreviations,
+    load_drug_classes,
+    match_phrases,
+    phrase_key,
+)
 from indexer.errors import QuestionError
 from indexer.text import STOPWORDS, fold, stem, terms
 
 _WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-MAX_PHRASE_WORDS = 6
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ class QuestionReader:
         known_words: frozenset[str] = frozenset(),
         classes: dict[str, DrugClass] | None = None,
         max_chars: int = 2000,
-        index_text: Callable[[], str] | None = None,
+        passage_terms: Callable[[], list[str]] | None = None,
     ) -> None:
         self.index_terms = index_terms  # stemmed terms of the passages' ranking text
         self.index_words = index_words  # folded words of the passages' ranking text -> count
@@ -114,20 +122,12 @@ class QuestionReader:
         self.classes = classes if classes is not None else load_drug_classes()
         self.question_words = load_question_words()
         self.max_chars = max_chars
-        # The stemmed terms of every passage, " | "-separated: multi-word terms must occur as phrases.
-        self._index_text_source = index_text
-        self._index_text: str | None = None
+        # Each passage's stemmed terms as " term term ... " (made on first use): multi-word terms must occur
+        # in a passage as phrases, and how many passages hold a name tells whether it is specific.
+        self._passage_terms_source = passage_terms
         self._passage_texts: list[str] | None = None
         self._phrase_cache: dict[str, bool] = {}
-        self._phrases: dict[tuple[str, ...], tuple[str, str]] = {}
-        for drug_class in self.classes.values():
-            for term in drug_class.terms:
-                self._phrases[phrase_key(term)] = ("class", drug_class.key)
-        for drug_class in self.classes.values():
-            for member in drug_class.members:
-                self._phrases.setdefault(phrase_key(member), ("drug", member))
-        for brand, generic in load_brands().items():
-            self._phrases.setdefault(phrase_key(brand), ("drug", generic))
+        self._phrases = curated_phrases(self.classes)
         self._abbreviations: dict[tuple[str, ...], tuple[str, ...]] = {}
         for short, forms in load_abbreviations().items():
             self._abbreviations[(short,)] = forms
@@ -161,23 +161,13 @@ class QuestionReader:
         covered_tokens: set[int] = set()
         drugs: list[DrugMention] = []
         class_keys: list[str] = []
-        # Phrases of the curated lexicon first (class terms, generic names), longest first.
-        i = 0
-        while i < len(folded):
-            for n in range(min(MAX_PHRASE_WORDS, len(folded) - i), 0, -1):
-                hit = self._phrases.get(tuple(w for t in folded[i : i + n] for w in t.replace("-", " ").split()))
-                if hit:
-                    kind, value = hit
-                    mention = " ".join(fixed[i : i + n])
-                    if kind == "class":
-                        class_keys.append(value)
-                    else:
-                        drugs.append(DrugMention(mention, value, tuple(self._members.get(value, ()))))
-                    covered_tokens.update(range(i, i + n))
-                    i += n
-                    break
+        # Phrases of the curated lexicon first (class terms, generic names, brands), longest first.
+        for (kind, value), first, end in match_phrases(fixed, self._phrases):
+            if kind == "class":
+                class_keys.append(value)
             else:
-                i += 1
+                drugs.append(DrugMention(" ".join(fixed[first:end]), value, tuple(self._members.get(value, ()))))
+            covered_tokens.update(range(first, end))
         # Then brand names and synonyms through the drug dictionary.
         for generic, first, end in self.drug_names.find(fixed):
             if covered_tokens.intersection(range(first, end)):
@@ -263,25 +253,25 @@ class QuestionReader:
         parts = terms(phrase.replace("/", " "))
         if not parts or not all(p in self.index_terms for p in parts):
             return False
-        if len(parts) == 1 or self._index_text_source is None:
+        if len(parts) == 1 or self._passage_terms_source is None:
             return True
-        key = " ".join(parts)
+        key = f" {' '.join(parts)} "
         if key not in self._phrase_cache:
-            if self._index_text is None:
-                self._index_text = self._index_text_source()
-            self._phrase_cache[key] = f" {key} " in self._index_text
+            self._phrase_cache[key] = any(key in p for p in self._passages())
         return self._phrase_cache[key]
 
     def _specific(self, phrase: str) -> bool:
         """The phrase occurs in some passages but not in most (it is not the corpus's subject, like ketamine)."""
-        if self._index_text_source is None:
+        if self._passage_terms_source is None:
             return True
-        if self._index_text is None:
-            self._index_text = self._index_text_source()
-        if self._passage_texts is None:
-            self._passage_texts = self._index_text.split(" | ")
         key = " " + " ".join(terms(phrase.replace("/", " "))) + " "
-        return sum(1 for p in self._passage_texts if key in p) <= len(self._passage_texts) / 2
+        passages = self._passages()
+        return sum(1 for p in passages if key in p) <= len(passages) / 2
+
+    def _passages(self) -> list[str]:
+        if self._passage_texts is None:
+            self._passage_texts = self._passage_terms_source()
+        return self._passage_texts
 
     def _class_terms(self, keys: tuple[str, ...]) -> list[str]:
         """For each class, the first of its terms the sources use (its broader class's, when none of its own
