@@ -4,9 +4,9 @@
     .venv/bin/python bench/beir.py ../shared/beir/scifact --limit-docs 200 --limit-queries 20
 
 Documents go through the same pipeline as `corpus/`: a `Source` per document (its title, its text), cut into
-passages by `split_passages`, ranked on `ranking_text`, embedded and indexed by `indexer.build.assemble`. The
+passages by `split_passages`, ranked on `ranking_text`, embedded and indexed by `indexer.index.build.assemble`. The
 index is kept in memory (vectors are cached under `.cache/bench/`); `.index/` is never touched. Queries are
-searched with `indexer.search.hybrid_rank` on the query embedding and `terms(query)` (the engine's question
+searched with `indexer.ask.search.hybrid_rank` on the query embedding and `terms(query)` (the engine's question
 reader, built for questions about drugs, is not applied). A document scores its best passage's score.
 The last line holds `name=value` pairs.
 """
@@ -27,13 +27,13 @@ import ir_measures
 import numpy as np
 from ir_measures import R, nDCG
 
-from indexer.build import assemble
+from indexer.ask.search import hybrid_rank
 from indexer.config import Config
-from indexer.passages import Passage, split_passages
-from indexer.represent import ranking_text
-from indexer.search import hybrid_rank
-from indexer.sources import Corpus, Source
-from indexer.text import terms
+from indexer.index.build import assemble
+from indexer.index.represent import ranking_text
+from indexer.ingest.passages import Passage, split_passages
+from indexer.ingest.sources import Corpus, Source
+from indexer.text.tokens import terms
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -27,7 +27,7 @@ def load_embedder(fake: bool):
         from tests.fakes import FakeEmbedder
 
         return FakeEmbedder()
-    from indexer.embedder import load_embedder as load_real
+    from indexer.index.embedder import load_embedder as load_real
 
     return load_real()
 

@@ -72,8 +72,8 @@ def median_ms(samples: list[float]) -> float:
 
 def speed_index(config, embedder):
     """An engine over `corpus/`, its index kept under .cache/bench/ (never .index/)."""
-    from indexer.build import build_index
-    from indexer.engine import Engine
+    from indexer.ask.engine import Engine
+    from indexer.index.build import build_index
 
     build_index(config, embedder)  # rebuilds it when missing, stale, or written by an older format
     return Engine.open(config, embedder=embedder, build=False)
@@ -104,8 +104,8 @@ def query_overhead(engine, runs: int) -> dict[str, float]:
 def build_ratio(embedder, config, collection: Path, docs: int | None, runs: int) -> dict[str, float]:
     """Building a full index (passages, ranking text, vectors, FAISS, BM25, saved to disk) against bare encode."""
     from bench.beir import load_collection, make_passages
-    from indexer import store
-    from indexer.build import assemble
+    from indexer.index import store
+    from indexer.index.build import assemble
 
     sample = load_collection(collection, limit_docs=docs, limit_queries=0)
     model = embedder.model
@@ -177,8 +177,8 @@ def scale_build(n: int, directory: Path) -> None:
 
     from bench import synthetic
     from indexer.config import Config
-    from indexer.dense import DenseIndex
-    from indexer.lexical import LexicalIndex
+    from indexer.index.dense import DenseIndex
+    from indexer.index.lexical import LexicalIndex
 
     if (directory / "done").exists():
         if not (directory / QUERY_WORDS).exists():  # built before the query words changed: only redo them
@@ -217,10 +217,10 @@ def scale_measure(n: int, directory: Path) -> dict[str, float]:
     """Load the index as the engine does, search every query, report latency, memory and recall."""
     import psutil
 
+    from indexer.ask.search import hybrid_rank
     from indexer.config import Config
-    from indexer.dense import DenseIndex
-    from indexer.lexical import LexicalIndex
-    from indexer.search import hybrid_rank
+    from indexer.index.dense import DenseIndex
+    from indexer.index.lexical import LexicalIndex
 
     config = Config()
     dense = DenseIndex.load(directory / "dense.faiss")
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
     from indexer.config import Config
-    from indexer.embedder import load_embedder
+    from indexer.index.embedder import load_embedder
 
     figures: dict[str, float] = {}
     config = Config(corpus_dir=REPO / "corpus")

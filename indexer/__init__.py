@@ -1,5 +1,15 @@
 """Cited search over source articles: sources → passages → index → search → answers.
 
+The packages follow the data flow; each says in its docstring which changes belong in it:
+
+    text/      the one tokenizer, sentences, the one heading rule (shared by every stage)
+    ingest/    corpus files → Source → Passage (exact slices with heading paths)
+    index/     ranking text, embedder, FAISS, BM25, the index directory, the build
+    lexicon/   drug names, classes, abbreviations, question words (knowledge, not tied to a corpus)
+    ask/       question reading, hybrid search, coverage, the Engine
+    check/     Check wording: candidate spans, diff, verdicts, reports
+    evaluate/  retrieval and wording-check figures
+
 The public API, used by the command line (`python -m indexer`) and the page (`app.py`):
 
     engine = Engine.open(Config())          # loads (or builds) the index and the model
@@ -7,9 +17,10 @@ The public API, used by the command line (`python -m indexer`) and the page (`ap
     answer.covered, answer.understood.notes(), [engine.citation(h) for h in answer.hits]
 """
 
-from indexer.build import BuildReport, IndexStatus, build_index, index_status
+from indexer.ask.engine import Answer, Citation, Engine
+from indexer.ask.reading import Understanding
+from indexer.ask.search import Hit
 from indexer.config import Config
-from indexer.engine import Answer, Citation, Engine
 from indexer.errors import (
     ConfigError,
     DraftError,
@@ -19,10 +30,9 @@ from indexer.errors import (
     QuestionError,
     SourceError,
 )
-from indexer.passages import Passage, split_passages
-from indexer.search import Hit
-from indexer.sources import Corpus, Source, load_corpus
-from indexer.understand import Understanding
+from indexer.index.build import BuildReport, IndexStatus, build_index, index_status
+from indexer.ingest.passages import Passage, split_passages
+from indexer.ingest.sources import Corpus, Source, load_corpus
 
 __all__ = [
     "Answer", "BuildReport", "Citation", "Config", "ConfigError", "Corpus", "DraftError", "Engine", "Hit", "IndexMismatch",

@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--verbose", action="store_true", help="list every question that missed")
     common(e)
 
-    from indexer.wording import MAX_DRAFT_CHARS
+    from indexer.check.verdicts import MAX_DRAFT_CHARS
 
     c = sub.add_parser(
         "check", help="check a draft's wording against the sources, sentence by sentence",
@@ -80,9 +80,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_build(args, config: Config) -> int:
-    from indexer.build import build_index, index_status
-    from indexer.embedder import load_embedder
-    from indexer.sources import load_corpus
+    from indexer.index.build import build_index, index_status
+    from indexer.index.embedder import load_embedder
+    from indexer.ingest.sources import load_corpus
 
     status = index_status(config)
     if status.state == "current" and not args.force:
@@ -102,7 +102,7 @@ def cmd_build(args, config: Config) -> int:
 
 
 def _open_engine(config: Config):
-    from indexer.engine import Engine
+    from indexer.ask.engine import Engine
 
     def on_build(status) -> None:
         print(f"{status.reason} Building the index now …", file=sys.stderr)
@@ -111,7 +111,7 @@ def _open_engine(config: Config):
 
 
 def cmd_ask(args, config: Config) -> int:
-    from indexer.understand import check_question
+    from indexer.ask.reading import check_question
 
     if args.question != "-":
         check_question(args.question, config.max_question_chars)
@@ -141,7 +141,7 @@ def _stdin_lines():
 
 
 def render_text(engine, answer) -> str:
-    from indexer.passages import HEADING_SEPARATOR
+    from indexer.ingest.passages import HEADING_SEPARATOR
 
     out = [f"Q: {answer.question}"]
     notes = answer.understood.notes()
@@ -162,7 +162,7 @@ def render_text(engine, answer) -> str:
 
 
 def cmd_eval(args, config: Config) -> int:
-    from indexer.evaluate import evaluate, format_report, load_questions
+    from indexer.evaluate.retrieval import evaluate, format_report, load_questions
 
     questions = load_questions(args.file)
     engine = _open_engine(config)
@@ -175,9 +175,9 @@ def cmd_eval(args, config: Config) -> int:
 
 
 def cmd_check(args, config: Config) -> int:
+    from indexer.check.report import to_json, to_text
+    from indexer.check.verdicts import MAX_DRAFT_CHARS, check, read_draft, validate_draft
     from indexer.errors import DraftError
-    from indexer.report import to_json, to_text
-    from indexer.wording import MAX_DRAFT_CHARS, check, read_draft, validate_draft
 
     if args.file == "-":
         stream = getattr(sys.stdin, "buffer", None)

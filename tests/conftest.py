@@ -12,7 +12,7 @@ import pytest
 from indexer import Config, Engine
 from indexer.cli import main
 from indexer.config import MODEL_NAME
-from indexer.drugs import DrugNames
+from indexer.lexicon.names import DrugNames
 from tests.fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,14 +48,13 @@ def fake_config(corpus_dir: Path, tmp_path: Path) -> Config:
 @pytest.fixture
 def fake_engine(fake_config: Config, fake_embedder: FakeEmbedder, drug_names: DrugNames) -> Engine:
     """An engine over the real corpus with the fake embedder (fast)."""
-    engine = Engine.open(fake_config, embedder=fake_embedder)
-    engine.reader.drug_names = drug_names
+    engine = Engine.open(fake_config, embedder=fake_embedder, drug_names=drug_names)
     return engine
 
 
 @pytest.fixture(scope="session")
 def real_embedder():
-    from indexer.embedder import load_embedder
+    from indexer.index.embedder import load_embedder
 
     return load_embedder()
 
@@ -66,8 +65,7 @@ def real_engine(tmp_path_factory, real_embedder, drug_names) -> Engine:
     root = tmp_path_factory.mktemp("real")
     corpus = root / "corpus"
     shutil.copytree(CORPUS, corpus)
-    engine = Engine.open(Config(corpus_dir=corpus, index_dir=root / "index"), embedder=real_embedder)
-    engine.reader.drug_names = drug_names
+    engine = Engine.open(Config(corpus_dir=corpus, index_dir=root / "index"), embedder=real_embedder, drug_names=drug_names)
     return engine
 
 
@@ -83,9 +81,9 @@ def cli(tmp_path: Path, corpus_dir: Path, monkeypatch, capsys, drug_names):
         embedder.name = MODEL_NAME  # the CLI's default config expects the real model's name
         return embedder
 
-    monkeypatch.setattr("indexer.embedder.load_embedder", fake_embedder)
-    monkeypatch.setattr("indexer.engine.load_embedder", fake_embedder)
-    monkeypatch.setattr("indexer.engine.DrugNames", lambda *lexicon: drug_names)
+    monkeypatch.setattr("indexer.index.embedder.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.ask.engine.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.ask.engine.DrugNames", lambda *lexicon: drug_names)
     monkeypatch.chdir(tmp_path)
 
     def run(*args: str, stdin: str | bytes = b"") -> tuple[int, str, str]:

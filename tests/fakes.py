@@ -6,7 +6,7 @@ import hashlib
 
 import numpy as np
 
-from indexer.text import terms
+from indexer.text.tokens import terms
 
 
 class FakeEmbedder:

@@ -1,0 +1,223 @@
+"""Answers: a question in, the cited passages that answer it out, with how it was read and whether the sources
+cover it. The one object the CLI and the page use; read-only after it is opened, so sessions can share it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+
+from indexer.ask.coverage import Coverage, judge
+from indexer.ask.reading import QuestionReader, Understanding
+from indexer.ask.search import Hit, hybrid_rank
+from indexer.ask.spelling import Speller
+from indexer.ask.vocabulary import IndexVocabulary
+from indexer.config import Config
+from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, SourceError
+from indexer.index import store
+from indexer.index.build import IndexStatus, build_index, index_status
+from indexer.index.embedder import Embedder, english_words, load_embedder
+from indexer.index.represent import ranking_text
+from indexer.ingest.passages import HEADING_SEPARATOR
+from indexer.ingest.sources import display_path
+from indexer.lexicon import LEXICON_FILE, DrugNames, Lexicon
+from indexer.text.tokens import terms
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a passage is: enough to open the exact characters of the source file."""
+
+    source_id: str
+    title: str
+    publisher: str
+    path: str  # e.g. "corpus/000_c89290b5e323cd66.txt"
+    start: int
+    end: int
+    heading: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    covered: bool
+    hits: tuple[Hit, ...]
+    understood: Understanding
+    coverage: Coverage
+
+    def to_json(self, citations: list[Citation]) -> dict:
+        return {
+            "question": self.question,
+            "covered": self.covered,
+            "understood": self.understood.to_json() | {"coverage": self.coverage.reason},
+            "results": [
+                {
+                    "rank": rank,
+                    "source_id": c.source_id,
+                    "title": c.title,
+                    "source": c.path,
+                    "start": c.start,
+                    "end": c.end,
+                    "text": hit.passage.text,
+                    "heading": HEADING_SEPARATOR.join(c.heading),
+                    "score": round(hit.score, 6),
+                    "dense_score": round(hit.dense_score, 6),
+                    "sparse_score": round(hit.sparse_score, 6),
+                }
+                for rank, (hit, c) in enumerate(zip(self.hits, citations, strict=True), 1)
+            ],
+        }
+
+
+class Engine:
+    """A loaded index with its embedder and question reader."""
+
+    def __init__(self, index: store.StoredIndex, embedder: Embedder, config: Config,
+                 drug_names: DrugNames | None = None, known_words: frozenset[str] = frozenset()) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self.lexicon = Lexicon(drug_names or DrugNames())
+        self.vocabulary = IndexVocabulary(index.lexical.vocabulary, index.vocabulary, self._all_passage_terms)
+        self.reader = QuestionReader(self.vocabulary, self.lexicon, Speller(self.vocabulary, self.lexicon, known_words),
+                                     max_chars=config.max_question_chars)
+        self.caches = Caches()  # things derived from this index on first use (e.g. the wording check's spans)
+        self._titles = {s.source_id: s.title for s in index.sources}
+        self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
+        self._passage_source = np.array([self._source_numbers[p.source_id] for p in index.passages])
+
+    @property
+    def question_terms(self) -> frozenset[str]:
+        return self.lexicon.question_terms
+
+    # -- opening ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, config: Config | None = None, embedder: Embedder | None = None, build: bool = True,
+             progress: bool = False, on_build=None, drug_names: DrugNames | None = None) -> Engine:
+        """Load the index of `config`, building it first when it is missing or stale (if `build`).
+
+        `on_build(reason)` is called before a build, so the caller can tell the user.
+        """
+        config = config or Config()
+        # The drug dictionary starts loading in the background while the model loads.
+        drug_names = drug_names or DrugNames(Path(config.index_dir) / LEXICON_FILE)
+        status = index_status(config)
+        if status.state == "missing" and not build:
+            raise IndexNotFound(status.reason)
+        if status.state == "broken":
+            raise IndexMismatch(status.reason)
+        embedder = embedder or load_embedder()
+        if build and status.state in ("missing", "stale"):
+            if status.state == "missing" and not Path(config.corpus_dir).is_dir():
+                raise SourceError(
+                    f"There is no index at {config.index_dir} and no corpus folder {display_path(config.corpus_dir)} "
+                    "to build one from. Pass --corpus DIR."
+                )
+            if on_build:
+                on_build(status)
+            build_index(config, embedder, force=True, progress=progress)
+        index = store.load(config.index_dir, config.model_name, embedder.dimension)
+        return cls(index, embedder, config, drug_names, english_words())
+
+    def status(self) -> IndexStatus:
+        return index_status(self.config)
+
+    # -- asking -------------------------------------------------------------------------------------------
+
+    def ask(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Answer:
+        """The passages that best answer `question`, best first, and whether the sources cover it."""
+        k = self.config.check_k(k)
+        allowed = self._mask(sources)
+        understood = self.reader.read(question)
+        vector = self.embedder.encode_queries([understood.search_text])[0]
+        ranked = hybrid_rank(
+            self.index.dense, self.index.lexical, vector, list(understood.search_terms),
+            k=k, candidates=self.config.candidates, rrf_k=self.config.rrf_k,
+            dense_weight=self.config.dense_weight, sparse_weight=self.config.sparse_weight, allowed=allowed,
+        )
+        hits = [
+            Hit(self.index.passages[r.number], r.score, r.dense_score, r.sparse_score, r.dense_rank, r.sparse_rank)
+            for r in ranked
+        ]
+        hit_terms = [self._passage_terms(r.number) for r in ranked]
+        coverage = judge(understood, hits, hit_terms, self.lexicon.question_terms, self.config)
+        return Answer(understood.question, coverage.covered, tuple(hits), understood, coverage)
+
+    def citation(self, hit: Hit) -> Citation:
+        p = hit.passage
+        record = self.index.source(p.source_id)
+        return Citation(p.source_id, record.title, record.publisher, record.path, p.start, p.end, p.heading)
+
+    def to_json(self, answer: Answer) -> dict:
+        return answer.to_json([self.citation(h) for h in answer.hits])
+
+    # -- sources ------------------------------------------------------------------------------------------
+
+    def source_text(self, source_id: str) -> str:
+        """The current text of a source file (`ui.links` checks it against the index's checksum)."""
+        record = self.index.source(source_id)
+        if record is None:
+            raise SourceError(f"There is no source {source_id!r}. Known sources: "
+                              + ", ".join(s.source_id for s in self.index.sources) + ".")
+        path = Path(self.config.corpus_dir) / record.file
+        try:
+            return path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise SourceError(f"The source file {display_path(path)} cannot be read ({e}). Rebuild the index.") from e
+
+    def _mask(self, sources: Iterable[str] | None) -> np.ndarray | None:
+        if sources is None:
+            return None
+        wanted = list(sources)
+        unknown = [s for s in wanted if s not in self._source_numbers]
+        if unknown:
+            raise ConfigError(f"Unknown source {unknown[0]!r}. Known sources: "
+                              + ", ".join(self._source_numbers) + ".")
+        if not wanted:
+            raise ConfigError("Choose at least one source to search.")
+        numbers = [self._source_numbers[s] for s in wanted]
+        return np.isin(self._passage_source, numbers)
+
+    def _all_passage_terms(self) -> list[str]:
+        """Every passage's stemmed ranking terms as " term term ... " (for the question reader's phrase look-ups)."""
+        return [f" {' '.join(self._passage_terms_list(i))} " for i in range(len(self.index.passages))]
+
+    def _passage_terms_list(self, number: int) -> list[str]:
+        p = self.index.passages[number]
+        return terms(ranking_text(p, self._titles[p.source_id]))
+
+    def _passage_terms(self, number: int) -> frozenset[str]:
+        return self.caches.get("passage-terms", number, lambda: frozenset(self._passage_terms_list(number)),
+                               limit=4096)
+
+
+class Caches:
+    """What an engine derives from its index on first use, kept while the engine lives. Thread-safe; entries of
+    a kind beyond `limit` drop the oldest first."""
+
+    def __init__(self) -> None:
+        self._kinds: dict[str, tuple[threading.Lock, OrderedDict]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, kind: str, key: Hashable, make: Callable[[], T], limit: int = 1) -> T:
+        with self._lock:
+            lock, entries = self._kinds.setdefault(kind, (threading.Lock(), OrderedDict()))
+        with lock:  # one kind is made at a time; other kinds are not held up
+            if key in entries:
+                entries.move_to_end(key)
+                return entries[key]
+            value = make()
+            entries[key] = value
+            while len(entries) > limit:
+                entries.popitem(last=False)
+            return value

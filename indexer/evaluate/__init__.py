@@ -1,0 +1,3 @@
+"""Measuring quality: retrieval figures for question sets (`retrieval.py`, `python -m indexer eval`) and the
+wording check's accuracy on labelled drafts (`drafts.py`, `python -m indexer.evaluate.drafts FILE`).
+"""

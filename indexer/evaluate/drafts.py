@@ -1,0 +1,118 @@
+"""Accuracy of wording checks on labelled drafts: the right verdict and the right source span per sentence.
+
+The file is JSON lines, one draft each: {"id": str, "join": str, "sentences": [{"text": str, "verdict": str |
+null, "source_id": str, "quotes": [str, ...], "also": [[str, ...], ...], "meaning": str}]}. A draft is its
+sentences joined by `join`. The expected span runs from the first quote's start to the last quote's end in the
+source (`also` lists other acceptable spans); `meaning` names the reason one change must be flagged with
+("number", "negation", "hedge", "drug"). Sentences whose verdict is null are not scored.
+
+    python -m indexer.evaluate.drafts tests/eval/drafts.jsonl [--verbose]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.errors import SourceError
+
+
+@dataclass(frozen=True)
+class Scored:
+    draft: str
+    text: str
+    expected: str
+    got: str
+    verdict_ok: bool
+    span_ok: bool
+    meaning_ok: bool
+    got_span: str
+
+
+def load_drafts(path: Path) -> list[dict]:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        return [json.loads(line) for line in lines if line.strip()]
+    except (OSError, ValueError) as e:
+        raise SourceError(f"Cannot read the labelled drafts {path} ({e}).") from e
+
+
+def evaluate_drafts(engine, drafts: list[dict]) -> list[Scored]:
+    from indexer.check.verdicts import check
+
+    out = []
+    for draft in drafts:
+        pieces, positions, pos = [], [], 0
+        for sentence in draft["sentences"]:
+            if pieces:
+                pos += len(draft["join"])
+            pieces.append(sentence["text"])
+            positions.append((pos, pos + len(sentence["text"])))
+            pos += len(sentence["text"])
+        report = check(engine, draft["join"].join(pieces))
+        for sentence, (a, b) in zip(draft["sentences"], positions, strict=True):
+            if sentence.get("verdict") is None:
+                continue
+            overlapping = [s for s in report.sentences if s.start < b and s.end > a]
+            got = max(overlapping, key=lambda s: min(s.end, b) - max(s.start, a)) if overlapping else None
+            out.append(_score(engine, draft["id"], sentence, got))
+    return out
+
+
+def _score(engine, draft_id: str, sentence: dict, got) -> Scored:
+    expected = sentence["verdict"]
+    verdict = got.verdict if got else "missing"
+    spans = []
+    if expected != "unsupported":
+        for quotes in [sentence["quotes"], *sentence.get("also", [])]:
+            text = engine.source_text(sentence["source_id"])
+            start = text.index(quotes[0])
+            end = text.index(quotes[-1], start) + len(quotes[-1])
+            spans.append((sentence["source_id"], start, end))
+    got_span = (got.span.source_id, got.span.start, got.span.end) if got and got.span else None
+    span_ok = got_span is None if expected == "unsupported" else got_span in spans
+    meaning_ok = True
+    if got and sentence.get("meaning"):
+        meaning_ok = any(sentence["meaning"] in c.reasons for c in got.changes)
+    return Scored(draft_id, sentence["text"], expected, verdict, verdict == expected, span_ok, meaning_ok,
+                  got.span.text if got and got.span else "")
+
+
+def summary(scored: list[Scored]) -> dict:
+    n = len(scored) or 1
+    confusion = Counter(f"{s.expected}->{s.got}" for s in scored if not s.verdict_ok)
+    return {
+        "sentences": len(scored),
+        "verdict_accuracy": round(sum(s.verdict_ok for s in scored) / n, 4),
+        "verdict_and_span_accuracy": round(sum(s.verdict_ok and s.span_ok for s in scored) / n, 4),
+        "meaning_flags_found": round(sum(s.meaning_ok for s in scored) / n, 4),
+        "confusions": dict(confusion.most_common()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    from indexer import Config, Engine
+
+    p = argparse.ArgumentParser(prog="python -m indexer.evaluate.drafts", description=__doc__.split("\n")[0])
+    p.add_argument("file", type=Path)
+    p.add_argument("--corpus", type=Path, default=Config.corpus_dir)
+    p.add_argument("--index", type=Path, default=Config.index_dir)
+    p.add_argument("--verbose", action="store_true", help="list every sentence that missed")
+    args = p.parse_args(argv)
+    engine = Engine.open(Config(corpus_dir=args.corpus, index_dir=args.index))
+    scored = evaluate_drafts(engine, load_drafts(args.file))
+    if args.verbose:
+        for s in scored:
+            if not (s.verdict_ok and s.span_ok and s.meaning_ok):
+                print(f"[{s.draft}] expected {s.expected}, got {s.got} (span ok: {s.span_ok}, meaning ok: "
+                      f"{s.meaning_ok}): {s.text[:80]!r}\n    span: {s.got_span[:100]!r}", file=sys.stderr)
+    print(json.dumps(summary(scored), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The one heading rule: when a line of plain text is a title rather than a sentence.
+
+Used by passage splitting (a heading starts a section and goes into each passage's heading path) and by
+sentence splitting (a line break after a title ends a sentence even without a period).
+"""
+
+from __future__ import annotations
+
+import re
+
+from indexer.text.tokens import WORD
+
+MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
+NUMBERED = re.compile(r"\(?\d{1,3}[.)]\s+")
+MAX_WORDS = 14
+MAX_CHARS = 120
+# Words that stay lower case in a title ("Medications That Work With Ketamine", "How to Prepare for an Infusion").
+SMALL_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "per", "the", "to", "vs", "via", "with", "without", "is", "are", "be", "can", "do", "does", "your", "you", "it", "its", "how", "what", "when", "why", "who", "which", "that", "this"]
+)
+
+
+def looks_like_heading(line: str) -> bool:
+    """A short title-like line: few words, possibly numbered ("2. Benzodiazepines"), no sentence punctuation at
+    its end, mostly capitalised words. A short line ending in "?" or ":" is a heading too ("References:")."""
+    line = line.strip()
+    body = NUMBERED.sub("", line, count=1) if NUMBERED.match(line) else line
+    words = WORD.findall(body)
+    if not words or len(words) > MAX_WORDS or len(body) > MAX_CHARS:
+        return False
+    if body.rstrip()[-1] in ".,;!" or body.count(". ") > 1:
+        return False
+    if body.rstrip().endswith(("?", ":")):
+        return True
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    if not content:
+        return False
+    capitalised = sum(1 for w in content if w[0].isupper() or w.isupper() or w[0].isdigit())
+    return capitalised / len(content) >= 0.6
+
+
+def ends_title_line(line: str) -> bool:
+    """A line after which a line break ends a sentence: a Markdown heading, or a heading line that does not
+    already end like a sentence or lead into what follows ("?" and ":" are left to the sentence rules)."""
+    line = line.strip()
+    if not line:
+        return False
+    if MARKDOWN_HEADING.match(line):
+        return True
+    return line[-1] not in "?:-–—(\"'“‘" and looks_like_heading(line)

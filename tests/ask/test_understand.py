@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import pytest
+
+from indexer import Engine, QuestionError
+from indexer.lexicon.classes import load_drug_classes
+
+
+@pytest.fixture
+def read(fake_engine: Engine):
+    return fake_engine.reader.read
+
+
+def test_brand_name_resolves_to_generic_and_class(read):
+    understood = read("Can I take Xanax during ketamine infusions?")
+    drug = next(d for d in understood.drugs if d.mention == "Xanax")
+    assert drug.generic == "alprazolam" and "benzodiazepine" in [c.key for c in drug.classes] and drug.in_sources
+    assert "Xanax → alprazolam (a benzodiazepine)" in understood.notes()
+    assert "benzodiazepine" in understood.expansions
+
+
+@pytest.mark.parametrize(
+    "question, expansion",
+    [
+        ("sertraline and ketamine", "ssri"),
+        ("Zoloft", "ssri"),
+        ("oxycodone with ketamine", "opiate"),
+        ("dextromethorphan before an infusion", "nmda blocker"),
+        ("lithium and ketamine", "mood stabilizer"),
+        ("Cymbalta", "snri"),
+        ("nardil", "maoi"),
+        ("percocet for back pain", "opiate"),
+        ("benzos and ketamine", "benzodiazepine"),
+    ],
+)
+def test_generic_names_and_classes_map_to_the_words_the_sources_use(read, question, expansion):
+    assert any(e.lower().startswith(expansion) for e in read(question).expansions)
+
+
+@pytest.mark.parametrize(
+    "typo, fixed",
+    [("lamotrigene", "lamotrigine"), ("benzodiazapines", "benzodiazepines"), ("opiods", "opioids"), ("zolof", "zoloft")],
+)
+def test_misspellings_are_corrected_and_reported(read, typo, fixed):
+    understood = read(f"can I take {typo} with ketamine")
+    assert (typo, fixed) in [(c.original, c.corrected.lower()) for c in understood.corrections]
+    assert f"{typo} → " in " ".join(understood.notes())
+
+
+@pytest.mark.parametrize("question", ["Is ketamine safe during pregnancy?", "How much does it cost?", "Can I drive home?"])
+def test_real_words_are_not_corrected(read, question):
+    assert read(question).corrections == ()
+
+
+def test_words_and_drugs_the_sources_never_mention_are_reported(read):
+    understood = read("Can I drink alcohol or take Adderall with ketamine?")
+    assert {"drink", "alcohol", "Adderall"} <= set(understood.unmatched)
+    assert "Adderall" in understood.unknown_drugs
+
+
+def test_a_word_the_sources_use_is_matched_even_when_it_is_also_a_drug_name(read):
+    assert read("how does ketamine block glutamate").unmatched == ()
+
+
+def test_abbreviations_are_searched_with_their_spelled_out_form(read):
+    assert "posttraumatic stress disorder" in read("ketamine study on PTSD").expansions
+
+
+def test_empty_and_huge_questions_are_refused(read):
+    with pytest.raises(QuestionError, match="empty"):
+        read("   ")
+    with pytest.raises(QuestionError, match="limit is 2,000"):
+        read("ketamine " * 400)
+
+
+def test_drug_class_data_is_consistent(drug_names):
+    classes = load_drug_classes()
+    assert {"ssri", "snri", "maoi", "benzodiazepine", "opioid", "nmda_antagonist", "mood_stabilizer",
+            "antipsychotic", "stimulant"} <= set(classes)
+    for drug_class in classes.values():
+        assert drug_class.terms and drug_class.name
+        assert all(parent in classes for parent in drug_class.broader)
+    # The generic names the drug dictionary gives for common brands are members of the right class.
+    for brand, key in [("xanax", "benzodiazepine"), ("zoloft", "ssri"), ("effexor", "snri"), ("nardil", "maoi"),
+                       ("oxycontin", "opioid"), ("namenda", "nmda_antagonist"), ("eskalith", "mood_stabilizer"),
+                       ("seroquel", "antipsychotic"), ("ritalin", "stimulant"), ("ambien", "z_drug")]:
+        generic = drug_names.find([brand])[0][0]
+        assert generic in classes[key].members, (brand, generic)
+
+
+def test_broken_class_data_is_rejected():
+    with pytest.raises(ValueError, match="unknown broader class"):
+        load_drug_classes('[class.a]\nname = "A"\nterms = ["a"]\nbroader = ["missing"]\n')
+    with pytest.raises(ValueError, match="has no terms"):
+        load_drug_classes('[class.a]\nname = "A"\nterms = []\n')
+
+
+def test_the_index_carries_the_drug_dictionary_and_it_resolves_like_the_package(fake_engine, fake_config, drug_names):
+    from indexer.lexicon.names import LEXICON_FILE, DrugNames
+
+    stored = DrugNames(fake_config.index_dir / LEXICON_FILE)
+    stored.wait()
+    assert stored.origin.endswith(LEXICON_FILE)
+    for question in ("Can I take Xanax with ketamine", "nardil and Delsym 12-hour cough", "acetylsalicylic acid"):
+        tokens = question.split()
+        assert stored.find(tokens) == drug_names.find(tokens)
+
+
+def test_a_drug_dictionary_from_another_package_version_is_ignored(tmp_path):
+    import json
+
+    from indexer.lexicon.names import PACKAGE, DrugNames
+
+    path = tmp_path / "drug_names.json"
+    path.write_text(json.dumps({"package": PACKAGE, "version": "0.0.0", "names": {"xanax": ["wrong"]}}))
+    names = DrugNames(path)
+    names.wait()
+    assert names.origin == PACKAGE and names.find(["xanax"])[0][0] == "alprazolam"

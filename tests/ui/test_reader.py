@@ -1,0 +1,55 @@
+"""Links to a range of a source: checked before anything is read or shown."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.errors import IndexerError
+from ui.links import LinkError, link_params, open_link, parse_range
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [
+        ("5", None, "needs both start and end"),
+        (None, "5", "needs both start and end"),
+        ("x", "5", "start must be a whole number"),
+        ("1", "-5", "end must be a whole number"),
+        ("1.5", "5", "start must be a whole number"),
+        ("٣", "5", "start must be a whole number"),  # a non-ASCII digit
+        ("9", "9", "start must be smaller than end"),
+        ("10", "101", "runs past the end of the source, which has 100 characters"),
+    ],
+)
+def test_bad_ranges_are_refused_with_the_rule(start, end, message):
+    with pytest.raises(LinkError, match=message):
+        parse_range(start, end, 100)
+
+
+def test_good_ranges():
+    assert parse_range("0", "100", 100) == (0, 100)
+    assert parse_range(" 3 ", "7", 100) == (3, 7)
+    assert parse_range(None, None, 100) is None
+    assert parse_range("", "", 100) is None
+
+
+def test_a_citation_link_opens_exactly_its_passage(fake_engine):
+    hit = fake_engine.ask("Can I take Xanax with ketamine?").hits[0]
+    citation = fake_engine.citation(hit)
+    view = open_link(fake_engine, link_params(citation))
+    assert view.text[slice(*view.cited)] == hit.passage.text
+    assert view.heading == hit.passage.heading
+    assert not view.changed
+
+
+@pytest.mark.parametrize("source", ["", "nope", "../corpus/sources.toml", "000_c89290b5e323cd66.txt"])
+def test_unknown_sources_are_refused(fake_engine, source):
+    with pytest.raises(IndexerError, match="no source"):
+        open_link(fake_engine, {"source": source})
+
+
+def test_a_file_changed_since_the_build_is_flagged(fake_engine, fake_config):
+    record = fake_engine.index.sources[0]
+    path = fake_config.corpus_dir / record.file
+    path.write_text("Changed.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert open_link(fake_engine, {"source": record.source_id}).changed

@@ -1,0 +1,103 @@
+"""The Ask view: the question box, the source filter and the cited answer cards (`?q=` makes an answer shareable)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indexer import Engine, Hit, IndexerError, QuestionError
+from indexer.ask.reading import check_question
+from ui.highlight import Marks, mark_answer
+from ui.html import card_html, copy_button_html, md_escape, read_as_html
+from ui.links import link_params
+from ui.reader import close_source, open_source
+from ui.resources import DEFAULTS
+
+MAX_SHOWN = 20
+
+
+def submit_question() -> None:
+    question = (st.session_state.get("question") or "").strip()
+    close_source()
+    try:
+        check_question(question, DEFAULTS.max_question_chars)
+    except QuestionError as e:
+        st.session_state.ask_error = str(e)
+        if "q" in st.query_params:
+            del st.query_params["q"]
+        return
+    st.session_state.ask_error = None
+    st.query_params["q"] = question
+
+
+def render_question_box() -> None:
+    if "question" not in st.session_state:
+        st.session_state.question = st.query_params.get("q", "")
+    with st.form("ask", border=False, enter_to_submit=True):
+        left, right = st.columns([6, 1], vertical_alignment="bottom")
+        left.text_input(
+            "Your question", key="question", placeholder="e.g. Can I take Xanax with ketamine?",
+            help=f"Ask in your own words, up to {DEFAULTS.max_question_chars:,} characters. Press Enter to ask.",
+        )
+        right.form_submit_button("Ask", type="primary", use_container_width=True, on_click=submit_question)
+    if st.session_state.get("ask_error"):
+        st.error(md_escape(st.session_state.ask_error))
+
+
+def render_filters(engine: Engine) -> tuple[list[str] | None, int]:
+    """The sidebar: which sources to search and how many passages to show."""
+    records = engine.index.sources
+    ids = [s.source_id for s in records]
+    names = {s.source_id: f"{s.publisher or s.source_id} — {s.title}" for s in records}
+    if "sources" in st.session_state:
+        st.session_state.sources = [s for s in st.session_state.sources if s in ids]
+    else:
+        st.session_state.sources = ids
+    with st.sidebar:
+        st.subheader("Search")
+        chosen = st.multiselect("Sources to search", ids, key="sources", format_func=names.get,
+                                help="All sources are searched unless you remove some here.")
+        k = st.slider("Passages to show", 1, min(MAX_SHOWN, engine.config.max_k), engine.config.top_k, key="k")
+        built = engine.index.manifest.get("built_at", "unknown")
+        st.caption(f"{len(engine.index.passages)} passages from {len(records)} sources · index built "
+                   f"{md_escape(built)}")
+    return (None if set(chosen) == set(ids) else chosen), k
+
+
+def render_ask(engine: Engine) -> None:
+    sources, k = render_filters(engine)
+    question = st.query_params.get("q", "")
+    if not question or st.session_state.get("ask_error"):
+        return
+    if sources is not None and not sources:
+        st.info("Choose at least one source to search (in the sidebar).")
+        return
+    try:
+        answer = engine.ask(question, k=k, sources=sources)
+    except IndexerError as e:
+        st.error(md_escape(e))
+        return
+    marks = mark_answer(answer, engine.embedder, engine.question_terms)
+    notes = answer.understood.notes()
+    if notes:
+        st.html(read_as_html(notes))
+    if answer.covered:
+        count = f"{len(answer.hits)} passage{'s' if len(answer.hits) != 1 else ''}"
+        st.markdown("##### What the sources say")
+        st.caption(f"{count}, best first, quoted word for word. The highlighted sentence is the one that best "
+                   "answers the question; its terms are in bold.")
+    else:
+        st.warning(f"**The sources don't cover this.** {md_escape(answer.coverage.reason)}")
+        st.markdown("##### Nearest passages\nShown for reference only: **they do not answer the question.**")
+    for rank, (hit, hit_marks) in enumerate(zip(answer.hits, marks, strict=True), 1):
+        render_card(engine, rank, hit, hit_marks, answer.covered)
+
+
+def render_card(engine: Engine, rank: int, hit: Hit, marks: Marks, answers: bool) -> None:
+    citation = engine.citation(hit)
+    with st.container(border=True, key=f"qa-{'card' if answers else 'near'}-{rank}"):
+        st.html(card_html(rank, citation, hit.passage.text, marks, answers=answers))
+        show, copy, _ = st.columns([1.4, 1.8, 2.4], gap="small", vertical_alignment="center")
+        show.button("Show in source", key=f"show-{rank}", on_click=open_source, args=(link_params(citation),),
+                    icon=":material/article:")
+        with copy:
+            st.html(copy_button_html(rank, citation, hit.passage.text))

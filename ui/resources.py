@@ -1,0 +1,80 @@
+"""What the page shares between sessions: the embedding model and the engine, loaded once per process with
+`st.cache_resource` (read-only, so sessions can share them), and the rebuild that replaces them."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import streamlit as st
+
+from indexer import Config, Engine, IndexerError, build_index, index_status
+from indexer.index import embedder as embedders
+from indexer.index.build import IndexStatus
+from ui.highlight import VectorCache
+from ui.html import md_escape
+
+DEFAULTS = Config()
+
+
+def folders() -> tuple[str, str]:
+    return (os.environ.get("KETAMINE_CORPUS_DIR", str(DEFAULTS.corpus_dir)),
+            os.environ.get("KETAMINE_INDEX_DIR", str(DEFAULTS.index_dir)))
+
+
+@st.cache_resource(show_spinner=False)
+def load_model() -> VectorCache:
+    """The embedding model, wrapped so that question and sentence vectors are reused (see highlight.py)."""
+    return VectorCache(embedders.load_embedder())
+
+
+@st.cache_resource(show_spinner=False)
+def load_engine(corpus_dir: str, index_dir: str) -> Engine:
+    """The index and model, shared by all sessions. A stale index is served as it is (the Sources view offers a
+    rebuild); a missing one is built first. The sentences of a small corpus are encoded in the background."""
+    model = load_model()
+    config = Config(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), model_name=model.name)
+    engine = Engine.open(config, embedder=model, build=index_status(config).state != "stale")
+    model.warm([p.text for p in engine.index.passages])
+    return engine
+
+
+@st.cache_resource(show_spinner=False)
+def rebuild_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def corpus_status(corpus_dir: str, index_dir: str, model_name: str) -> IndexStatus:
+    return index_status(Config(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), model_name=model_name))
+
+
+def status_of(engine: Engine) -> IndexStatus:
+    c = engine.config
+    return corpus_status(str(c.corpus_dir), str(c.index_dir), c.model_name)
+
+
+def unbuilt_config() -> Config:
+    corpus_dir, index_dir = folders()
+    return Config(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), model_name=load_model().name)
+
+
+def rebuild(config: Config) -> None:
+    """Build the index again and load it. Other sessions keep the old one until the new one is in place."""
+    lock = rebuild_lock()
+    if not lock.acquire(blocking=False):
+        st.info("A rebuild is already running. Reload the page in a moment.")
+        return
+    try:
+        with st.spinner("Rebuilding the index…"):
+            report = build_index(config, load_model(), force=True)
+    except IndexerError as e:
+        st.error(md_escape(e))
+        return
+    finally:
+        lock.release()
+    load_engine.clear()
+    corpus_status.clear()
+    st.session_state.flash = report.message
+    st.rerun()
