@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
 import socket
 import ssl
@@ -114,7 +115,7 @@ class UrlFetcher:
             raise SourceError(f"Fetching {url} failed: {_reason(e.reason)}. {_ADVICE}") from e
         except TimeoutError as e:
             raise SourceError(f"Fetching {url} failed: no answer within {self.timeout:g} s. {_ADVICE}") from e
-        except (OSError, ValueError) as e:  # a connection reset, a malformed answer
+        except (OSError, ValueError, http.client.HTTPException) as e:  # a reset connection, a malformed answer
             raise SourceError(f"Fetching {url} failed: {_reason(e)}. {_ADVICE}") from e
 
     def _read(self, response, url: str, deadline: float) -> bytes:

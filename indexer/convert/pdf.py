@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 HEADING_SIZE_RATIO = 1.15  # a line this much larger than the body text is a heading
 MAX_HEADING_CHARS = 200
+MAX_HEADING_WORDS_WITH_FULL_STOP = 8  # "1. Introduction." is a heading; a long sentence in large type is not
 _BULLET = re.compile(r"^(?:[•●▪■◦○‣⁃∙·▸►✓✔➢➤*\u2013\u2014-]|[\ue000-\uf8ff])\s+(?P<text>\S.*)$")
 _NUMBERED = re.compile(r"^(?P<number>\d{1,2})[.)]\s+(?P<text>\S.*)$")
 _BULLET_ONLY = re.compile(r"^(?:[•●▪■◦○‣⁃∙·▸►✓✔➢➤]|[\ue000-\uf8ff])$")
@@ -68,7 +69,7 @@ def convert_pdf(data: bytes, name: str, *, url: str = "") -> Converted:
 def _document_info(data: bytes, name: str) -> dict[str, object]:
     """Title, author and creation date from the document information dictionary. The Producer and Creator
     entries name software, by definition, so they are never a publisher."""
-    if not data.lstrip()[:1024].count(b"%PDF-"):
+    if b"%PDF-" not in data[:1024]:
         raise SourceError(f"{name} is not a PDF (it does not start with %PDF-). Add the real PDF file.")
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
@@ -181,9 +182,12 @@ def _continues_paragraph(paragraph: _Block, line: Line) -> bool:
 
 
 def _demote_long_headings(blocks: list[_Block]) -> None:
-    """A run of bold lines longer than a heading is bold text, not a heading."""
+    """Bold or large type longer than a heading, or sentences ending with a full stop (an introduction set in
+    larger type), is text, not a heading."""
     for block in blocks:
-        if block.kind == "heading" and (len(block.text) > MAX_HEADING_CHARS or len(block.lines) > 3):
+        too_long = len(block.text) > MAX_HEADING_CHARS or len(block.lines) > 3
+        sentences = block.text.endswith(".") and len(block.text.split()) > MAX_HEADING_WORDS_WITH_FULL_STOP
+        if block.kind == "heading" and (too_long or sentences):
             block.kind = "paragraph"
 
 

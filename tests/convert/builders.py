@@ -140,6 +140,19 @@ def leaflet_pdf(*, title: str = "", author: str = "", created: datetime | None =
     return bytes(pdf.output())
 
 
+def placed_text_pdf(pieces: list[tuple[float, float, float, str]]) -> bytes:
+    """One page with text pieces placed at (x, y) in points from the top left, in a type size, in Helvetica."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.add_page()
+    for x, y, size, text in pieces:
+        pdf.set_font("Helvetica", size=size)
+        pdf.set_xy(x, y)
+        pdf.cell(240, size * 1.2, text)
+    return bytes(pdf.output())
+
+
 def image_only_pdf() -> bytes:
     """A page with a drawn rectangle and no text at all: what a scan without OCR looks like to a parser."""
     from fpdf import FPDF

@@ -8,7 +8,7 @@ import pytest
 
 from indexer.convert.pdf import convert_pdf
 from indexer.errors import SourceError
-from tests.convert.builders import PDF_HEADER, image_only_pdf, leaflet_pdf
+from tests.convert.builders import PDF_HEADER, image_only_pdf, leaflet_pdf, placed_text_pdf
 
 EXPECTED = """# Ketamine Injection: Information for the Patient
 
@@ -96,26 +96,29 @@ def test_corrupt_pdf_is_a_one_line_error(data, message):
 
 
 def test_two_columns_are_read_column_by_column():
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4", unit="pt")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    columns = {
-        40: ["Ketamine is an anaesthetic medicine that is", "given in hospital by a trained doctor.", "",
-             "Tell your doctor about any other medicines", "you take, because some of them change how"],
-        310: ["ketamine works in the body. This includes", "medicines bought without a prescription."],
-    }
-    for x, lines in columns.items():
-        y = 60
-        for line in lines:
-            if line:
-                pdf.set_xy(x, y)
-                pdf.cell(240, 12, line)
-            y += 12 if line else 8
-    text = convert_pdf(bytes(pdf.output()), "columns.pdf").text
-    assert text == (
+    left = ["Ketamine is an anaesthetic medicine that is", "given in hospital by a trained doctor.", None,
+            "Tell your doctor about any other medicines", "you take, because some of them change how"]
+    right = ["ketamine works in the body. This includes", "medicines bought without a prescription."]
+    pieces = [(40, 60 + 12 * i + (8 if i > 2 else 0), 10, t) for i, t in enumerate(left) if t]
+    pieces += [(310, 60 + 12 * i, 10, t) for i, t in enumerate(right)]
+    assert convert_pdf(placed_text_pdf(pieces), "columns.pdf").text == (
         "Ketamine is an anaesthetic medicine that is given in hospital by a trained doctor.\n\n"
         "Tell your doctor about any other medicines you take, because some of them change how ketamine works in "
         "the body. This includes medicines bought without a prescription.\n"
+    )
+
+
+def test_large_type_is_a_heading_unless_it_is_sentences():
+    pieces = [
+        (40, 60, 20, "Ketamine and pain"),
+        (40, 100, 14, "This leaflet explains how ketamine is used to treat"),
+        (40, 117, 14, "severe pain in hospital and at home."),
+        (40, 150, 10, "Ketamine blocks NMDA receptors in the spinal cord and the brain."),
+        (40, 163, 10, "It is given as an injection or as an infusion."),
+    ]
+    assert convert_pdf(placed_text_pdf(pieces), "pain.pdf").text == (
+        "# Ketamine and pain\n\n"
+        "This leaflet explains how ketamine is used to treat severe pain in hospital and at home.\n\n"
+        "Ketamine blocks NMDA receptors in the spinal cord and the brain. It is given as an injection or as an "
+        "infusion.\n"
     )
