@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.convert import file_name_for
+from indexer.ingest.convert import file_name_for
 
 
 def test_name_from_title():

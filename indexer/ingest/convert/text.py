@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from indexer.convert.converted import MEDIA_TYPES, Converted
-from indexer.convert.markdown import squash
 from indexer.errors import SourceError
+from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
+from indexer.ingest.convert.markdown import squash
 
 
 def convert_text(data: bytes, name: str, *, kind: str, url: str = "", charset: str = "") -> Converted:

@@ -8,13 +8,13 @@ import re
 import zipfile
 from pathlib import Path
 
-from indexer.convert.converted import Converted
-from indexer.convert.docx import convert_docx
-from indexer.convert.fetch import Fetched, Fetcher, UrlFetcher, check_url
-from indexer.convert.html import convert_html
-from indexer.convert.pdf import convert_pdf
-from indexer.convert.text import convert_text
 from indexer.errors import SourceError
+from indexer.ingest.convert.converted import Converted
+from indexer.ingest.convert.docx import convert_docx
+from indexer.ingest.convert.fetch import Fetched, Fetcher, UrlFetcher, check_url
+from indexer.ingest.convert.html import convert_html
+from indexer.ingest.convert.pdf import convert_pdf
+from indexer.ingest.convert.text import convert_text
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,10 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from indexer.convert.converted import MEDIA_TYPES, Converted
-from indexer.convert.fields import iso_date, publisher_or_empty, title_or_empty
-from indexer.convert.markdown import tidy
 from indexer.errors import SourceError
+from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
+from indexer.ingest.convert.fields import iso_date, publisher_or_empty, title_or_empty
+from indexer.ingest.convert.markdown import tidy
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ import io
 import docx
 import pytest
 
-from indexer.convert.docx import convert_docx
 from indexer.errors import SourceError
-from tests.convert.builders import word_docx
+from indexer.ingest.convert.docx import convert_docx
+from tests.ingest.convert.builders import word_docx
 
 EXPECTED = """# Ketamine for depression
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer import load_corpus, split_passages
-from indexer.convert import convert_input, file_name_for
-from tests.convert.builders import ARTICLE_HTML, leaflet_pdf, word_docx
+from indexer.ingest.convert import convert_input, file_name_for
+from tests.ingest.convert.builders import ARTICLE_HTML, leaflet_pdf, word_docx
 
 INPUTS = {
     "page.html": ARTICLE_HTML.encode(),

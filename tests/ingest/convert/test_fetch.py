@@ -6,9 +6,9 @@ import socket
 
 import pytest
 
-from indexer.convert import Fetched, UrlFetcher, convert_input
-from indexer.convert.inputs import kind_of_response
 from indexer.errors import SourceError
+from indexer.ingest.convert import Fetched, UrlFetcher, convert_input
+from indexer.ingest.convert.inputs import kind_of_response
 
 
 def test_web_page_by_url(site):

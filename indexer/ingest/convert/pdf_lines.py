@@ -15,9 +15,9 @@ from statistics import median
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTChar, LTComponent, LTFigure, LTPage, LTTextBox, LTTextLine
 
-from indexer.convert.markdown import squash
-from indexer.convert.pdf_order import reading_order
 from indexer.errors import SourceError
+from indexer.ingest.convert.markdown import squash
+from indexer.ingest.convert.pdf_order import reading_order
 
 log = logging.getLogger(__name__)
 

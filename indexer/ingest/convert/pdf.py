@@ -11,12 +11,12 @@ from importlib.metadata import version
 
 import pypdf
 
-from indexer.convert.converted import MEDIA_TYPES, Converted
-from indexer.convert.fields import iso_date, publisher_or_empty, title_or_empty
-from indexer.convert.joining import join_lines
-from indexer.convert.markdown import heading, join_blocks, squash
-from indexer.convert.pdf_lines import Line, body_size, read_lines, remove_page_furniture
 from indexer.errors import SourceError
+from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
+from indexer.ingest.convert.fields import iso_date, publisher_or_empty, title_or_empty
+from indexer.ingest.convert.joining import join_lines
+from indexer.ingest.convert.markdown import heading, join_blocks, squash
+from indexer.ingest.convert.pdf_lines import Line, body_size, read_lines, remove_page_furniture
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
-from indexer.convert.markdown import squash
+from indexer.ingest.convert.markdown import squash
 
 # Author fields filled in by software rather than by a person: application names, account placeholders and
 # login names (one lower-case token such as "jsmith").

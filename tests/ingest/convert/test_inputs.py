@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from indexer.convert import convert_input
 from indexer.errors import SourceError
-from tests.convert.builders import ARTICLE_HTML, leaflet_pdf, word_docx
+from indexer.ingest.convert import convert_input
+from tests.ingest.convert.builders import ARTICLE_HTML, leaflet_pdf, word_docx
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from indexer.convert.pdf import convert_pdf
 from indexer.errors import SourceError
-from tests.convert.builders import PDF_HEADER, image_only_pdf, leaflet_pdf, placed_text_pdf
+from indexer.ingest.convert.pdf import convert_pdf
+from tests.ingest.convert.builders import PDF_HEADER, image_only_pdf, leaflet_pdf, placed_text_pdf
 
 EXPECTED = """# Ketamine Injection: Information for the Patient
 

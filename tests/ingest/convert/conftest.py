@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.convert.builders import ARTICLE_HTML, leaflet_pdf, word_docx
+from tests.ingest.convert.builders import ARTICLE_HTML, leaflet_pdf, word_docx
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from indexer.convert.markdown import table, tidy
+from indexer.ingest.convert.markdown import table, tidy
 
 
 def test_tidy_normalizes_whitespace_and_blank_lines():

@@ -14,11 +14,11 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from indexer.convert.converted import MEDIA_TYPES, Converted
-from indexer.convert.docx_lists import ListNumbering
-from indexer.convert.fields import iso_date, publisher_or_empty, title_or_empty
-from indexer.convert.markdown import escape_cell, heading, join_blocks, squash, table
 from indexer.errors import SourceError
+from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
+from indexer.ingest.convert.docx_lists import ListNumbering
+from indexer.ingest.convert.fields import iso_date, publisher_or_empty, title_or_empty
+from indexer.ingest.convert.markdown import escape_cell, heading, join_blocks, squash, table
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,9 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from indexer.convert.converted import Converted
-from indexer.convert.naming import file_name_for, slug
 from indexer.errors import SourceError
+from indexer.ingest.convert.converted import Converted
+from indexer.ingest.convert.naming import file_name_for, slug
 
 METADATA_FILE = "sources.toml"
 ORIGINALS = "originals"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.convert.joining import join_lines
+from indexer.ingest.convert.joining import join_lines
 
 
 @pytest.mark.parametrize(

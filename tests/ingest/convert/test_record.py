@@ -12,10 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer import load_corpus
-from indexer.convert import convert_bytes
-from indexer.convert.record import add_to_corpus, toml_string
 from indexer.errors import SourceError
-from tests.convert.builders import ARTICLE_HTML, leaflet_pdf
+from indexer.ingest.convert import convert_bytes
+from indexer.ingest.convert.record import add_to_corpus, toml_string
+from tests.ingest.convert.builders import ARTICLE_HTML, leaflet_pdf
 
 HEADER = "# Metadata for the files in this folder.\n\n[[source]]\nfile = \"old.txt\"\nid = \"old\"\ntitle = \"Old\"\n"
 

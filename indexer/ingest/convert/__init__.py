@@ -7,11 +7,17 @@ source of record, with the title, publisher, URL and date the document gives.
 
 from __future__ import annotations
 
-from indexer.convert.converted import Converted
-from indexer.convert.fetch import Fetched, Fetcher, UrlFetcher
-from indexer.convert.inputs import convert_bytes, convert_file, convert_input, convert_url, kind_of_response
-from indexer.convert.naming import file_name_for, slug
-from indexer.convert.record import AddedSource, add_to_corpus
+from indexer.ingest.convert.converted import Converted
+from indexer.ingest.convert.fetch import Fetched, Fetcher, UrlFetcher
+from indexer.ingest.convert.inputs import (
+    convert_bytes,
+    convert_file,
+    convert_input,
+    convert_url,
+    kind_of_response,
+)
+from indexer.ingest.convert.naming import file_name_for, slug
+from indexer.ingest.convert.record import AddedSource, add_to_corpus
 
 __all__ = [
     "AddedSource", "Converted", "Fetched", "Fetcher", "UrlFetcher", "add_to_corpus", "convert_bytes", "convert_file",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.convert.html import convert_html
 from indexer.errors import SourceError
-from tests.convert.builders import ARTICLE_HTML, BOILERPLATE, MENU_ONLY_HTML
+from indexer.ingest.convert.html import convert_html
+from tests.ingest.convert.builders import ARTICLE_HTML, BOILERPLATE, MENU_ONLY_HTML
 
 
 @pytest.fixture(scope="module")
