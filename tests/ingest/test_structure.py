@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import ConfigError
-from indexer.sentences import split_sentences
-from indexer.sources import load_corpus
-from indexer.structure import Piece, ranking_head, split_document
-from indexer.windows import SPECIAL_TOKENS, TokenCounter, cut_to_window, estimate_tokens
+from indexer.ingest.sources import load_corpus
+from indexer.ingest.structure import Piece, ranking_head, split_document
+from indexer.ingest.windows import SPECIAL_TOKENS, TokenCounter, cut_to_window, estimate_tokens
+from indexer.text.sentences import split_sentences
 from tests.conftest import CORPUS
 
 WORD = re.compile(r"[^\W_]+")

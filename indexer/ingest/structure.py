@@ -19,14 +19,15 @@ column is which.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from indexer.errors import ConfigError
-from indexer.layout import Group, Heading, Span, trim
-from indexer.structure_md import markdown_events
-from indexer.structure_txt import text_events
-from indexer.windows import DEFAULT_WINDOW, SPECIAL_TOKENS, cut_to_window
+from indexer.ingest.layout import Group, Heading, Span, trim
+from indexer.ingest.structure_md import markdown_events
+from indexer.ingest.structure_txt import text_events
+from indexer.ingest.windows import DEFAULT_WINDOW, SPECIAL_TOKENS, cut_to_window
 
 MIN_TOKENS = 32  # a piece under this many word pieces (about 25 words) is too small to read on its own
 MIN_WINDOW = 16
@@ -148,4 +149,48 @@ def _merge(text: str, spans: list[Span], budget: int, count: Callable[[str], int
                 continue
         out.append((a, b))
         size = n
+    return out
+
+
+@dataclass(frozen=True)
+class Block:
+    """A stretch of a document as a reader sees it: a heading (with its level), content, or debris (text no
+    passage holds: navigation, "Skip to content")."""
+
+    start: int
+    end: int
+    kind: str  # "heading", "content" or "debris"
+    level: int = 0
+
+
+def document_blocks(text: str, *, markdown: bool) -> list[Block]:
+    """Every non-blank stretch of a document in reading order, from the same structure the passages come from:
+    headings, content groups (a paragraph, a list with its lead-in, a table) and the debris between them."""
+    events = markdown_events(text) if markdown else text_events(text)
+    found: list[Block] = []
+    for event in events:
+        if isinstance(event, Heading):
+            if event.span[0] < event.span[1]:
+                found.append(Block(*event.span, "heading", event.level))
+        elif event.units:
+            found.append(Block(event.units[0][0], event.units[-1][1], "content"))
+    blocks: list[Block] = []
+    position = 0
+    for block in sorted(found, key=lambda b: b.start):
+        if block.start < position:
+            continue
+        blocks.extend(_debris(text, position, block.start))
+        blocks.append(block)
+        position = block.end
+    blocks.extend(_debris(text, position, len(text)))
+    return blocks
+
+
+def _debris(text: str, start: int, end: int) -> list[Block]:
+    """The non-blank runs of lines in text[start:end]."""
+    out = []
+    for part in re.finditer(r"\S(?:.*\S)?(?:\s*\n\s*\S(?:.*\S)?)*", text[start:end]):
+        a, b = trim(text, start + part.start(), start + part.end())
+        if a < b:
+            out.append(Block(a, b, "debris"))
     return out

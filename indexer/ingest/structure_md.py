@@ -13,8 +13,8 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from indexer.layout import ITEM_WORDS, WORD, Group, Heading, Span, line_spans, trim, words
-from indexer.sentences import split_sentences
+from indexer.ingest.layout import ITEM_WORDS, WORD, Group, Heading, Span, line_spans, trim, words
+from indexer.text.sentences import split_sentences
 
 _LEAVES = ("paragraph_open", "heading_open", "fence", "code_block", "html_block", "tr_open")
 _COVERING = (*_LEAVES, "hr", "table_open")

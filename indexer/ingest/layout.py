@@ -11,17 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.text.headings import NUMBERED, looks_like_heading
+from indexer.text.tokens import WORD
+
 Span = tuple[int, int]
 
-WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-NUMBERED = re.compile(r"\(?\d{1,3}[.)]\s+")
 BULLET = re.compile(r"[-*+•]\s+")
+__all__ = ["BULLET", "NUMBERED", "WORD", "Group", "Heading", "Span", "heading_text", "is_prose", "is_question",
+           "is_title_like", "line_spans", "trim", "words"]
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks CommonMark knows; the text reader uses the same
-_SMALL_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "per", "the", "to",
-     "vs", "via", "with", "without", "is", "are", "be", "can", "do", "does", "your", "you", "it", "its", "how",
-     "what", "when", "why", "who", "which", "that", "this"]
-)
 ITEM_WORDS = 30  # a list item, table cell run or answer of at most this many words (and one sentence) is "short"
 
 
@@ -72,21 +70,9 @@ def heading_text(raw: str) -> str:
 
 
 def is_title_like(line: str) -> bool:
-    """A short title-like line: few words, no sentence punctuation at its end, mostly capitalised words
-    ("Medications That Work With Ketamine", "2. Benzodiazepines", "BLADDER AND KIDNEYS"). A trailing colon or
-    question mark is allowed: "References:", "Can I Drink Alcohol?"."""
-    line = line.strip().rstrip(":?").rstrip()
-    body = NUMBERED.sub("", line, count=1)
-    found = words(body)
-    if not found or len(found) > 14 or len(body) > 120:
-        return False
-    if body[-1] in ".,;!" or body.count(". ") > 1:
-        return False
-    content = [w for w in found if w.lower() not in _SMALL_WORDS]
-    if not content:
-        return False
-    capitalised = sum(1 for w in content if w[0].isupper() or w[0].isdigit())
-    return capitalised / len(content) >= 0.6
+    """A short title-like line ("Medications That Work With Ketamine", "2. Benzodiazepines", "References:"):
+    the project's one heading rule, `indexer.text.headings.looks_like_heading`."""
+    return looks_like_heading(line)
 
 
 def is_question(line: str) -> bool:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.layout import (
+from indexer.ingest.layout import (
     BULLET,
     ITEM_WORDS,
     NUMBERED,
@@ -41,7 +41,7 @@ from indexer.layout import (
     trim,
     words,
 )
-from indexer.sentences import split_sentences
+from indexer.text.sentences import split_sentences
 
 _MARKDOWN_HEADING = re.compile(r"\ufeff?#{1,6}(?=\s|$)")
 _SETEXT = re.compile(r"(?:=+|-+)")

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from tokenizers import Tokenizer
 
-from indexer.layout import Span, trim
-from indexer.sentences import split_sentences
+from indexer.ingest.layout import Span, trim
+from indexer.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
