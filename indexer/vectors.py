@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer import store
+from indexer.dense import DenseIndex
 from indexer.embedder import Embedder
 from indexer.errors import IndexerError
 
@@ -54,7 +55,7 @@ def kept_vectors(index_dir: Path, model_name: str, dimension: int | None = None)
             log.info("The index at %s was built by another model: every passage is embedded.", index_dir)
             return NONE
         keys = json.loads((folder / store.VECTOR_KEYS).read_text(encoding="utf-8"))
-        dense = store.DenseIndex.load(folder / "dense.faiss")
+        dense = DenseIndex.load(folder / "dense.faiss")
         if not isinstance(keys, list) or len(keys) != len(dense):
             return NONE
         matrix = dense.index.reconstruct_n(0, len(dense)) if len(dense) else np.zeros((0, dense.dimension))

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from indexer.batching import BatchingEncoder
+from indexer.embedder import SOLO_BELOW, same_length_batches
 from tests.fakes import FakeEmbedder
 
 
@@ -86,3 +87,14 @@ def test_the_real_model_gives_concurrent_questions_the_vectors_they_get_alone(re
         t.join()
     for i in range(len(questions)):
         assert np.array_equal(together[i], alone[i])
+
+
+def test_batches_hold_texts_of_one_length_and_short_texts_alone():
+    lengths = [40, 7, 40, 90, 7, 40, SOLO_BELOW]
+    batches = same_length_batches(lengths, batch_size=2)
+    assert sorted(row for batch in batches for row in batch) == list(range(len(lengths)))
+    for batch in batches:
+        assert len({lengths[row] for row in batch}) == 1 and len(batch) <= 2
+        if lengths[batch[0]] < SOLO_BELOW:
+            assert len(batch) == 1
+    assert [0, 2] in batches and [5] in batches and [6] in batches

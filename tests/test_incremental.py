@@ -160,6 +160,18 @@ def test_remove_source_is_all_or_nothing(fake_config: Config):
     assert index_status(fake_config).state == "current"
 
 
+def test_remove_source_needs_no_model_when_nothing_is_embedded(fake_config: Config, monkeypatch):
+    build_index(fake_config, FakeEmbedder())
+
+    def no_model():
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr("indexer.removal.load_embedder", no_model)
+    report = remove_source(fake_config, "aureo")
+    assert report.embedded == 0 and "Removed the source 'aureo'" in report.message
+    assert index_status(fake_config).state == "current"
+
+
 def test_remove_the_last_source_is_refused(fake_config: Config, tmp_path: Path):
     build_index(fake_config, FakeEmbedder())
     remove_source(fake_config, "aureo", FakeEmbedder())
