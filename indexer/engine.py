@@ -15,7 +15,7 @@ from indexer import store
 from indexer.build import IndexStatus, build_index, index_status
 from indexer.config import Config
 from indexer.coverage import Coverage, judge
-from indexer.drugs import LEXICON_FILE, DrugNames
+from indexer.drugs import DrugNames
 from indexer.embedder import Embedder, english_words, load_embedder
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
 from indexer.passages import HEADING_SEPARATOR
@@ -108,8 +108,7 @@ class Engine:
         if status.state == "foreign":
             raise NotAnIndex(status.reason)
         # The drug dictionary starts loading in the background while the model loads.
-        lexicon = store.lexicon_path(config.index_dir)
-        drug_names = DrugNames(lexicon.parent / LEXICON_FILE if lexicon else None)
+        drug_names = DrugNames(store.lexicon_path(config.index_dir))
         if status.state == "missing" and not build:
             raise IndexNotFound(status.reason)
         if status.state == "broken":
@@ -118,8 +117,8 @@ class Engine:
         if build and status.state in ("missing", "stale"):
             if status.state == "missing" and not Path(config.corpus_dir).is_dir():
                 raise SourceError(
-                    f"There is no index at {display_path(config.index_dir)} and no corpus folder {display_path(config.corpus_dir)} "
-                    "to build one from. Pass --corpus DIR."
+                    f"There is no index at {display_path(config.index_dir)} and no corpus folder "
+                    f"{display_path(config.corpus_dir)} to build one from. Pass --corpus DIR."
                 )
             if on_build:
                 on_build(status)
