@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     except IndexerError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as e:  # an unexpected file-system failure: one line; the full error (and path) goes to the log
+        logging.getLogger(__name__).debug("File-system error", exc_info=True)
+        print(f"error: {e.strerror or type(e).__name__}. Nothing was changed.", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -80,11 +84,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_build(args, config: Config) -> int:
+    from indexer.errors import NotAnIndex
     from indexer.index.build import build_index, index_status
     from indexer.index.embedder import load_embedder
     from indexer.ingest.sources import load_corpus
 
     status = index_status(config)
+    if status.state == "foreign":
+        raise NotAnIndex(status.reason)  # never written to: said before anything else
     if status.state == "current" and not args.force:
         print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
         return 0
@@ -92,7 +99,7 @@ def cmd_build(args, config: Config) -> int:
     if status.state != "missing":
         print(status.reason, file=sys.stderr)
     print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
-    report = build_index(config, load_embedder(), force=True, progress=True)
+    report = build_index(config, load_embedder(), force=args.force, progress=True)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for reason in report.skipped:
@@ -162,7 +169,11 @@ def render_text(engine, answer) -> str:
 
 
 def cmd_eval(args, config: Config) -> int:
-    from indexer.evaluate.retrieval import evaluate, format_report, load_questions
+    from indexer.evaluate.retrieval import (
+        evaluate,
+        format_report,
+        load_questions,
+    )
 
     questions = load_questions(args.file)
     engine = _open_engine(config)
