@@ -58,6 +58,20 @@ def parser() -> argparse.ArgumentParser:
                         f"{MAX_DRAFT_CHARS:,} characters)")
     c.add_argument("--json", action="store_true", help="print one JSON object (sentences and summary)")
     common(c)
+
+    d = sub.add_parser(
+        "add", help="add web pages, PDFs, Word files or text files to the corpus and the index",
+        description="Convert each input (a file, or an http(s) URL) to a Markdown or text source of record in the "
+                    "corpus folder, keep the original under originals/, record its metadata in sources.toml, and "
+                    "embed its passages into the index. All inputs land together, or nothing changes.",
+    )
+    d.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".html, .pdf, .docx, .txt or .md files, or URLs")
+    d.add_argument("--no-index", action="store_true", help="only write the corpus files; do not update the index")
+    common(d)
+
+    r = sub.add_parser("remove", help="remove a source (its file, original and metadata) from the corpus and index")
+    r.add_argument("source_id", metavar="SOURCE_ID", help="the source's id (as in sources.toml or `ask --json`)")
+    common(r)
     return p
 
 
@@ -217,4 +231,24 @@ def cmd_check(args, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check}
+def cmd_add(args, config: Config) -> int:
+    from indexer.index.adding import add_sources
+
+    report = add_sources(config, args.inputs, update_index=not args.no_index)
+    if report.build is not None:
+        for warning in report.build.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    print(report.message)
+    return 0
+
+
+def cmd_remove(args, config: Config) -> int:
+    from indexer.index.removal import remove_source
+
+    report = remove_source(config, args.source_id)
+    print(report.message)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check, "add": cmd_add,
+            "remove": cmd_remove}

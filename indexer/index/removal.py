@@ -79,7 +79,7 @@ class Removal:
                 os.rename(path, target)
                 self.moved.append((path, target))
             if self.metadata_after is not None:
-                _replace_file(directory / METADATA_FILE, self.metadata_after)
+                replace_file(directory / METADATA_FILE, self.metadata_after)
                 self.metadata_replaced = True
         except BaseException:
             self.undo()
@@ -88,7 +88,7 @@ class Removal:
     def undo(self) -> None:
         directory = Path(self.corpus.directory)
         if self.metadata_replaced and self.metadata_before is not None:
-            _replace_file(directory / METADATA_FILE, self.metadata_before)
+            replace_file(directory / METADATA_FILE, self.metadata_before)
             self.metadata_replaced = False
         for path, target in reversed(self.moved):
             os.rename(target, path)
@@ -112,7 +112,7 @@ def plan(corpus: Corpus, source_id: str) -> Removal:
         raise SourceError(f"{source_id!r} is the last source: an index needs at least one. Add another source "
                           "first.")
     directory = Path(corpus.directory)
-    before = _read_metadata_bytes(directory)
+    before = read_metadata_bytes(directory)
     after = without_entry(before, source.path.name) if before is not None else None
     rest = tuple(s for s in corpus.sources if s.source_id != source_id)
     warnings = tuple(w for w in corpus.warnings if source.path.name not in w)
@@ -144,7 +144,7 @@ def without_entry(metadata: bytes, file_name: str) -> bytes:
     return tomlkit.dumps(document).encode("utf-8")
 
 
-def _read_metadata_bytes(directory: Path) -> bytes | None:
+def read_metadata_bytes(directory: Path) -> bytes | None:
     path = directory / METADATA_FILE
     if not path.exists():
         return None
@@ -155,7 +155,7 @@ def _read_metadata_bytes(directory: Path) -> bytes | None:
         raise SourceError(f"{METADATA_FILE} cannot be read ({e.strerror or e}).") from e
 
 
-def _replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes) -> None:
     staged = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
     try:
         with open(staged, "wb") as f:

@@ -44,8 +44,7 @@ def ranking_texts(config: Config) -> list[str]:
 
 
 def answers(config: Config, drug_names) -> list[list[tuple]]:
-    engine = Engine.open(config, embedder=FakeEmbedder(), build=False)
-    engine.reader.drug_names = drug_names
+    engine = Engine.open(config, embedder=FakeEmbedder(), build=False, drug_names=drug_names)
     return [[(h.passage, h.score, h.dense_score, h.sparse_score) for h in engine.ask(q, k=8).hits]
             for q in QUESTIONS]
 
