@@ -14,7 +14,6 @@ from indexer.config import MODEL_NAME
 from tests.conftest import assert_one_line_error
 from tests.fakes import FakeEmbedder
 from tests.ingest.convert.builders import ARTICLE_HTML, BOILERPLATE, image_only_pdf, leaflet_pdf, word_docx
-from tests.ingest.convert.conftest import site  # noqa: F401 - the local web server fixture
 
 
 def snapshot(*folders: Path) -> dict[str, bytes]:
@@ -58,7 +57,7 @@ def test_an_html_page_is_added_without_boilerplate_and_answers_at_once(cli, buil
     assert stored[row["start"] : row["end"]] == row["text"]
 
 
-def test_pdf_and_docx_from_loopback_urls_are_added_with_their_metadata(cli, built, site):  # noqa: F811
+def test_pdf_and_docx_from_loopback_urls_are_added_with_their_metadata(cli, built, site):
     code, out, err = cli("add", site.url("/leaflet.pdf"), site.url("/guide.docx"))
     assert code == 0, err
     toml = tomllib.loads((built / "corpus" / "sources.toml").read_text())["source"]
@@ -100,7 +99,7 @@ def test_a_bad_input_is_one_line_exit_2_and_changes_nothing(cli, built, name, da
     assert snapshot(built / "corpus", built / ".index") == before
 
 
-def test_a_failing_url_is_one_line_and_changes_nothing(cli, built, site):  # noqa: F811
+def test_a_failing_url_is_one_line_and_changes_nothing(cli, built, site):
     before = snapshot(built / "corpus", built / ".index")
     code, out, err = cli("add", site.url("/missing"))
     assert_one_line_error(code, out, err, "404")

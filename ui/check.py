@@ -15,7 +15,15 @@ import streamlit as st
 
 from indexer.check.report import VERDICT_LABELS, describe, inline_diff, to_csv, to_markdown
 from indexer.check.spans import span_index
-from indexer.check.verdicts import MAX_DRAFT_CHARS, VERDICTS, CheckReport, SentenceCheck, check, read_draft
+from indexer.check.verdicts import (
+    MAX_DRAFT_CHARS,
+    VERDICTS,
+    CheckReport,
+    SentenceCheck,
+    check,
+    check_draft_text,
+    read_draft,
+)
 from indexer.errors import IndexerError
 from ui.html import esc, md_escape
 
@@ -111,6 +119,15 @@ def _open_source(s: SentenceCheck) -> None:
     st.query_params.update({"source": s.span.source_id, "start": str(s.span.start), "end": str(s.span.end)})
 
 
+def draft_text(data: bytes, name: str) -> str:
+    """An uploaded draft as text: a Word file's text (headings, lists and tables as Markdown), else UTF-8."""
+    if name.lower().endswith(".docx"):
+        from indexer.ingest.convert import convert_bytes
+
+        return check_draft_text(convert_bytes(data, "docx", name=name).text)
+    return read_draft(data, name)
+
+
 def _submit() -> None:
     st.session_state.check_submitted = st.session_state.get("check_text", "")
     st.session_state.check_error = None
@@ -122,7 +139,7 @@ def _uploaded() -> None:
     if upload is None:
         return
     try:
-        text = read_draft(upload.getvalue(), upload.name)
+        text = draft_text(upload.getvalue(), upload.name)
     except IndexerError as e:
         st.session_state.check_error = str(e)
         st.session_state.check_submitted = None
@@ -141,10 +158,10 @@ def _checked(build_key: tuple, draft: str, _engine) -> CheckReport:
 def render_check(engine) -> None:
     st.html(CSS)
     st.subheader("Check wording")
-    st.caption("Paste a draft (or upload a .txt or .md file) to see, for each sentence, whether the sources say it, "
+    st.caption("Paste a draft (or upload a .txt, .md or .docx file) to see, for each sentence, whether the sources say it, "
                f"in what words, and where. Up to {MAX_DRAFT_CHARS:,} characters.")
     st.text_area("Draft", key="check_text", height=200, placeholder="Paste the draft here…")
-    st.file_uploader("…or upload a draft", type=["txt", "md"], key="check_upload", on_change=_uploaded)
+    st.file_uploader("…or upload a draft", type=["txt", "md", "docx"], key="check_upload", on_change=_uploaded)
     st.button("Check wording", type="primary", on_click=_submit, key="check_button")
     if st.session_state.get("check_error"):
         st.error(md_escape(st.session_state.check_error), icon=":material/error:")

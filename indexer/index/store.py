@@ -57,6 +57,9 @@ class SourceRecord:
     notes: str
     sha256: str
     passages: int
+    original: str = ""  # the file name or URL it was added from (empty for files put in by hand)
+    added: str = ""
+    extractor: str = ""
 
     @classmethod
     def of(cls, source: Source, passages: int) -> SourceRecord:
@@ -71,6 +74,9 @@ class SourceRecord:
             source.notes,
             source.sha256,
             passages,
+            source.original,
+            source.added,
+            source.extractor,
         )
 
 
