@@ -203,7 +203,10 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         step("embedded")
         index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name)
         index.vector_keys = made.keys
-        index.manifest["counts"].update(embedded=made.embedded, reused=made.reused)
+        spans = vectors.embed(span_texts(corpus), embedder, kept, config.batch_size)
+        index.span_keys, index.span_vectors = spans.keys, spans.vectors
+        index.manifest["counts"].update(embedded=made.embedded, reused=made.reused, spans=len(spans.keys),
+                                        spans_embedded=spans.embedded, spans_reused=spans.reused)
         index.drug_lexicon_file = kept_lexicon(index_dir)
         if index.drug_lexicon_file is None:
             index.drug_lexicon = drug_lexicon()
@@ -222,6 +225,15 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
     report = _report(config, corpus, passages, made, build_id, changed)
     step("done")
     return report
+
+
+def span_texts(corpus: Corpus) -> list[str]:
+    """The text of every candidate span of the wording check (`check.spans.source_spans`), in corpus order: their
+    vectors are made here, once per build, so a check embeds only the draft."""
+    from indexer.check.spans import source_spans  # the check's own definition of a span, not a copy of it
+
+    return [span.text for s in corpus.sources
+            for span in source_spans(s.source_id, s.title, s.display_path, s.text)]
 
 
 def clean_quietly(index_dir: Path) -> None:

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from indexer.errors import IndexerError, IndexMismatch, IndexNotFound
 from indexer.index import folder
 from indexer.index.dense import DenseIndex
@@ -36,9 +38,13 @@ from indexer.ingest.sources import Source, display_path
 
 log = logging.getLogger(__name__)
 
-FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "vector_keys.json",
-         "bm25")
 VECTOR_KEYS = "vector_keys.json"
+# The wording check's candidate spans (every sentence and run of two or three), embedded at build time: their
+# vectors and the SHA-256 of each span's text. Read only by `check`, memory-mapped (never on the question path).
+SPAN_VECTORS = "span_vectors.npy"
+SPAN_KEYS = "span_keys.json"
+FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "vector_keys.json",
+         "bm25", SPAN_VECTORS, SPAN_KEYS)
 LOAD_ATTEMPTS = 3  # a build may switch versions while a reader loads: it then reads the new one
 __all__ = ["FORMAT_VERSION", "LOCK", "MANIFEST", "MARKER", "current_build_id", "version_dir"]
 
@@ -92,6 +98,8 @@ class StoredIndex:
     lexical: LexicalIndex
     drug_lexicon: dict | None = None  # written as drug_names.json (see indexer.lexicon.names.export_lexicon)
     vector_keys: list[str] = field(default_factory=list)  # the key of each passage's vector (vector_keys.json)
+    span_keys: list[str] = field(default_factory=list)  # the key of each wording-check span's vector
+    span_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     drug_lexicon_file: Path | None = None  # or: the previous version's drug_names.json, copied as it is
 
     def source(self, source_id: str) -> SourceRecord | None:
@@ -141,6 +149,9 @@ def write_version(index: StoredIndex, tmp: Path, build_id: str) -> None:
     index.dense.save(tmp / "dense.faiss")
     with open(tmp / VECTOR_KEYS, "w", encoding="utf-8") as f:
         json.dump(index.vector_keys, f)
+    np.save(tmp / SPAN_VECTORS, np.ascontiguousarray(index.span_vectors, dtype=np.float32), allow_pickle=False)
+    with open(tmp / SPAN_KEYS, "w", encoding="utf-8") as f:
+        json.dump(index.span_keys, f)
     (tmp / "bm25").mkdir()
     index.lexical.save(tmp / "bm25")
     if index.drug_lexicon is not None:
@@ -257,6 +268,21 @@ def _load_version(directory: Path, shown: str, model_name: str, dimension: int |
         raise IndexMismatch(f"dense.faiss in {shown} has dimension {dense.dimension}, not "
                             f"{manifest['model']['dimension']}. {REBUILD}")
     return StoredIndex(manifest, sources, passages, vocabulary, dense, lexical, vector_keys=keys)
+
+
+def load_span_vectors(directory: Path) -> tuple[list[str], np.ndarray]:
+    """The live version's span keys and vectors (memory-mapped). IndexMismatch when they are missing or do not
+    match."""
+    shown = display_path(directory)
+    folder_path = version_dir(directory)
+    try:
+        keys = json.loads((folder_path / SPAN_KEYS).read_text(encoding="utf-8"))
+        matrix = np.load(folder_path / SPAN_VECTORS, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise IndexMismatch(f"The index at {shown} has no readable span vectors ({type(e).__name__}). {REBUILD}") from e
+    if not isinstance(keys, list) or matrix.ndim != 2 or len(keys) != len(matrix):
+        raise IndexMismatch(f"The span vectors of the index at {shown} are inconsistent. {REBUILD}")
+    return keys, matrix
 
 
 def lexicon_path(directory: Path) -> Path | None:

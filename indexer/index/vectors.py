@@ -62,6 +62,13 @@ def kept_vectors(index_dir: Path, model_name: str, dimension: int | None = None)
     except (IndexerError, OSError, ValueError, RuntimeError) as e:
         log.info("No vectors to reuse from %s (%s): every passage is embedded.", index_dir, e)
         return NONE
+    try:  # the wording check's span vectors too, when the index has them
+        span_keys, span_matrix = store.load_span_vectors(index_dir)
+        if len(span_keys) and span_matrix.shape[1] == matrix.shape[1]:
+            keys = [*keys, *span_keys]
+            matrix = np.vstack([matrix, np.asarray(span_matrix, dtype=np.float32)])
+    except IndexerError:
+        pass
     return KeptVectors({k: i for i, k in enumerate(keys)}, np.asarray(matrix, dtype=np.float32))
 
 
