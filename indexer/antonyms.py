@@ -97,6 +97,12 @@ class Lexicon:
         classes = self.opposed_classes(a, b)
         return CLASS_REASON[classes[0]] if classes else None
 
+    def evaluative(self, a: str, b: str) -> bool:
+        """Whether both words judge the whole claim (benefit or harm, stopping or continuing), rather than a
+        quantity (up, down, same)."""
+        judged = {"benefit", "harm", "stop", "continue"}
+        return bool(self.word_classes(a) & judged) and bool(self.word_classes(b) & judged)
+
     def opposed_classes(self, a: str, b: str) -> tuple[str, str] | None:
         """(class of a, class of b) when a curated class of one opposes a class of the other (up vs down)."""
         classes_b = self.word_classes(b)

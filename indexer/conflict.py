@@ -114,8 +114,8 @@ def _parse_digits(text: str) -> tuple[float, int]:
 
 
 def comparable(a: Number, b: Number) -> bool:
-    """Whether two numbers count the same thing (same unit, or one has none)."""
-    return not a.unit or not b.unit or a.unit == b.unit
+    """Whether two numbers count the same thing: the same unit ("%", "participants"), or neither has one."""
+    return a.unit == b.unit
 
 
 def same_number(draft: Number, source: Number) -> bool:
@@ -219,7 +219,11 @@ class _Finder:
                     bearing.append((abs(j - facing), j, None))
                 elif j not in linked_source and not self.lexicon.lemmas(other.key) & self.draft_lemmas:
                     reason = self.lexicon.opposition(token.key, other.key)
-                    if reason:
+                    # a rise or an antonym must face its opposite closely ("lower rates" vs "higher rates"); a
+                    # verdict on the whole claim ("safe" vs "avoid", "stop" vs "continue") may stand further off
+                    near = (self.lexicon.evaluative(token.key, other.key)
+                            or self.alignment.anchored(i, j, ANCHOR_WINDOW))
+                    if reason and near:
                         bearing.append((abs(j - facing), j, reason))
             if bearing:
                 _, j, reason = min(bearing)

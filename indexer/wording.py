@@ -213,6 +213,11 @@ def _check_sentence(draft: str, start: int, end: int, vector: np.ndarray, index:
     return SentenceCheck(text, start, end, "unsupported", round(cosine, 4), None, (), ratio, cosine)
 
 
+def _is_title(span: Span) -> bool:
+    """A span that is its source's title states a topic, not a claim: it conflicts with nothing."""
+    return normalize(span.text) == normalize(span.title)
+
+
 class _Judge:
     """Decides, among a sentence's assessed candidate spans, which one supports it or conflicts with it."""
 
@@ -269,7 +274,7 @@ class _Judge:
         best = max(self.related(a) for a in assessed)
         ok = [a for a in assessed if a.conflicts and self.related(a) >= best - t.conflict_margin
               and a.cosine >= t.conflict_cosine and self.related(a) >= t.conflict_support
-              and (not a.new_drugs or "drug" in a.reasons())]
+              and (not a.new_drugs or "drug" in a.reasons()) and not _is_title(index.spans[a.span])]
         return self.pick(ok, index, self.related)
 
 
