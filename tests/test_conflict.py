@@ -120,3 +120,23 @@ def test_a_support_model_of_other_features_is_refused():
         load_support_model(model | {"weights": [1.0]})
     with pytest.raises(ValueError, match="scales must be positive"):
         load_support_model(model | {"scale": [0.0] * len(FEATURES)})
+
+
+def test_the_fitting_script_recovers_a_known_rule_and_picks_a_threshold_for_claims():
+    import numpy as np
+
+    from bench.fit_conflicts import Pairs, choose_threshold, fit_logistic, predict, standardize
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, 2))
+    y = (x[:, 0] - x[:, 1] + 0.3 * rng.normal(size=400)) > 0
+    mean, scale = standardize(x)
+    weights, bias = fit_logistic((x - mean) / scale, y.astype(float), l2=1.0)
+    assert weights[0] > 0 > weights[1]
+    assert ((predict(x, weights, bias, mean, scale) >= 0.5) == y).mean() > 0.9
+    # two claims of one abstract, one pair each: the refuted claim's pair is less probable
+    row = dict.fromkeys(FEATURES, 0.0) | {"cosine": 0.8, "share": 0.8}
+    pairs = Pairs(np.array([[row[f] for f in FEATURES]] * 2), np.array([True, False]), np.array([0, 1]),
+                  np.array([True, True]), ["SUPPORT", "REFUTE"], ["a", "a"])
+    threshold, figures = choose_threshold(pairs, np.array([0.7, 0.4]), max_refuted=0.0)
+    assert 0.4 < threshold <= 0.7 and figures == {"refuted_as_supported": 0.0, "supported_found": 1.0}
