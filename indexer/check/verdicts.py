@@ -205,10 +205,9 @@ def _check_sentence(draft: str, start: int, end: int, vector: np.ndarray, index:
     if supporting is not None and (conflicting is None or judge.related(conflicting) < judge.related(supporting)):
         return SentenceCheck(text, start, end, "paraphrase", round(supporting.cosine, 4),
                              index.spans[supporting.span], (), ratio, supporting.cosine)
-    chosen = conflicting
-    if chosen is not None:
-        return SentenceCheck(text, start, end, "conflicts", round(chosen.cosine, 4), index.spans[chosen.span],
-                             chosen.conflicts, ratio, chosen.cosine)
+    if conflicting is not None:
+        return SentenceCheck(text, start, end, "conflicts", round(conflicting.cosine, 4),
+                             index.spans[conflicting.span], conflicting.conflicts, ratio, conflicting.cosine)
     cosine = max((a.cosine for a in assessed), default=0.0)
     return SentenceCheck(text, start, end, "unsupported", round(cosine, 4), None, (), ratio, cosine)
 
