@@ -13,11 +13,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from indexer.check.report import VERDICT_LABELS, describe, inline_diff, to_csv, to_markdown
+from indexer.check.report import (
+    VERDICT_LABELS,
+    describe,
+    inline_diff,
+    marked_draft,
+    marked_source,
+    to_csv,
+    to_markdown,
+)
 from indexer.check.spans import span_index
 from indexer.check.verdicts import (
+    ALL_VERDICTS,
     MAX_DRAFT_CHARS,
-    VERDICTS,
     CheckReport,
     SentenceCheck,
     check,
@@ -28,13 +36,15 @@ from indexer.errors import IndexerError
 from ui.html import esc, md_escape
 
 DETAILS_SHOWN = 200  # sentences listed in detail (the downloads have them all)
-COLOURS = {"verbatim": "#d7f5dd", "changed": "#fff1bf", "paraphrase": "#dbe9ff", "unsupported": "#ffd9d6"}
-BORDERS = {"verbatim": "#2e8540", "changed": "#b7791f", "paraphrase": "#2f6fb0", "unsupported": "#c0392b"}
+COLOURS = {"conflicts": "#f3d9ff", "verbatim": "#d7f5dd", "changed": "#fff1bf", "paraphrase": "#dbe9ff",
+           "unsupported": "#ffd9d6"}
+BORDERS = {"conflicts": "#7b1fa2", "verbatim": "#2e8540", "changed": "#b7791f", "paraphrase": "#2f6fb0",
+           "unsupported": "#c0392b"}
 
 CSS = "<style>\n" + "\n".join(
     f".ck-{v} {{ background: {COLOURS[v]}; border-bottom: 2px solid {BORDERS[v]}; border-radius: 2px; }}\n"
     f".ck-badge.ck-{v} {{ border: 1px solid {BORDERS[v]}; color: #1f2933; }}"
-    for v in VERDICTS
+    for v in ALL_VERDICTS
 ) + """
 .ck-draft { white-space: pre-wrap; line-height: 1.9; font-family: Georgia, 'Times New Roman', serif;
   font-size: 1.02rem; color: #1f2933; max-width: 46rem; }
@@ -68,7 +78,7 @@ def source_link(s: SentenceCheck) -> str:
 
 def summary_html(report: CheckReport) -> str:
     summary = report.summary()
-    badges = [f'<span class="ck-badge ck-{v}">{summary[v]} {v}</span>' for v in VERDICTS]
+    badges = [f'<span class="ck-badge ck-{v}">{summary[v]} {v}</span>' for v in ALL_VERDICTS]
     meaning = summary["meaning_changes"]
     badges.append(f'<span class="ck-badge {"ck-meaning-total" if meaning else ""}">{meaning} meaning change'
                   f'{"" if meaning == 1 else "s"}</span>')
@@ -92,13 +102,19 @@ def draft_html(report: CheckReport) -> str:
 def sentence_html(number: int, s: SentenceCheck) -> str:
     """One sentence: verdict, draft text, source span with the diff, the changes, and the citation link."""
     flag = f" · ⚠ {s.meaning_changes} meaning change{'s' if s.meaning_changes != 1 else ''}" if s.meaning_changes else ""
+    conflict = ('<span class="ck-meaning">', "</span>")
+    draft = marked_draft(s, conflict, esc) if s.verdict == "conflicts" else esc(s.text)
     parts = [f'<div><span class="ck-badge ck-{s.verdict}">{number}. {s.verdict}</span>'
              f'<span class="ck-cite">{esc(VERDICT_LABELS[s.verdict])} (score {s.score:.2f}){esc(flag)}</span></div>',
-             f'<div class="ck-text"><b>Draft:</b> {esc(s.text)}</div>']
+             f'<div class="ck-text"><b>Draft:</b> {draft}</div>']
     if s.span is None:
         parts.append('<div class="ck-cite">No source span says this.</div>')
         return "".join(parts)
-    if s.changes:
+    if s.verdict == "conflicts":
+        parts.append(f'<div class="ck-source"><b>The source says:</b> {marked_source(s, conflict, esc)}</div>')
+        items = "".join(f'<li class="ck-meaning-item">⚠ {esc(describe(c))}</li>' for c in s.changes)
+        parts.append(f'<ul class="ck-changes">{items}</ul>')
+    elif s.changes:
         diff = inline_diff(s, ("<del>", "</del>"), ("<ins>", "</ins>"), ('<span class="ck-meaning">', "</span>"),
                            escape=esc)
         parts.append(f'<div class="ck-source">{diff}</div>')
@@ -186,8 +202,9 @@ def render_report(report: CheckReport) -> None:
     col_csv.download_button("Download report (CSV)", to_csv(report), file_name="wording-check.csv",
                             mime="text/csv", key="check_download_csv", icon=":material/download:")
     st.html(draft_html(report))
-    shown = st.pills("Show", list(VERDICTS), selection_mode="multi", default=list(VERDICTS), key="check_filter")
-    listed = [(n, s) for n, s in enumerate(report.sentences, 1) if s.verdict in (shown or VERDICTS)]
+    shown = st.pills("Show", list(ALL_VERDICTS), selection_mode="multi", default=list(ALL_VERDICTS),
+                     key="check_filter")
+    listed = [(n, s) for n, s in enumerate(report.sentences, 1) if s.verdict in (shown or ALL_VERDICTS)]
     for number, s in listed[:DETAILS_SHOWN]:
         with st.container(border=True, key=f"ck-sentence-{number}"):
             st.html(sentence_html(number, s))
