@@ -50,7 +50,7 @@ DRAFT_LIMIT = 100_000  # characters per `check` call (the CLI's draft limit)
 SUPPORTING = ("verbatim", "paraphrase")
 # A claim is counted under the weakest verdict of its sentences, weakest first ("changed_meaning": changed, with a
 # change flagged as altering the meaning; "missing": the checker returned no sentence for the claim).
-CLAIM_VERDICTS = ("missing", "unsupported", "changed_meaning", "paraphrase", "changed", "verbatim")
+CLAIM_VERDICTS = ("missing", "conflicts", "unsupported", "changed_meaning", "paraphrase", "changed", "verbatim")
 
 
 class ExternalError(Exception):

@@ -287,7 +287,7 @@ SENTENCES_PER_PARAGRAPH = 2  # abstracts as articles: passages of ~270 character
 def large_documents(beir: Path, ext: Path):
     """(file name, text, metadata) of real articles, in a fixed order: MedicationQA answer documents (verbatim),
     then NFCorpus and SciFact abstracts (title, blank line, the abstract's sentences two to a paragraph)."""
-    from indexer.sentences import split_sentences
+    from indexer.text.sentences import split_sentences
 
     docs = ext / "medicationqa" / "docs.jsonl"
     if docs.is_file():
@@ -319,8 +319,10 @@ def toml_string(value: str) -> str:
 
 def large_corpus(directory: Path, beir: Path, ext: Path, target: int, config) -> int:
     """Write (once) the articles of `large_documents` into `directory` until their passages reach `target`."""
-    from indexer.passages import split_passages
-    from indexer.sources import Source
+    from indexer.config import model_path
+    from indexer.ingest.passages import split_passages
+    from indexer.ingest.sources import Source
+    from indexer.ingest.windows import TokenCounter
 
     if directory.is_dir():
         return len(list(directory.glob("*.txt")))
@@ -328,10 +330,11 @@ def large_corpus(directory: Path, beir: Path, ext: Path, target: int, config) ->
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     passages, files, entries = 0, 0, []
+    counter = TokenCounter(model_path())
     for name, text, meta in large_documents(beir, ext):
         (tmp / name).write_bytes(text.encode("utf-8"))
         source = Source(name, tmp / name, meta.get("title") or name, text, "")
-        passages += len(split_passages(source, config.max_passage_chars))
+        passages += len(split_passages(source, counter, config.max_passage_tokens))
         files += 1
         entries.append("[[source]]\n" + "".join(f"{k} = {toml_string(v)}\n" for k, v in
                                                   (("file", name), *meta.items()) if v))
@@ -362,9 +365,9 @@ def large_questions(ext: Path, nfcorpus: Path) -> list[str]:
 def large_engine(embedder, beir: Path, ext: Path, target: int):
     """An engine over 40,000+ passages of real text; corpus and index kept under .cache/bench/ across runs."""
     from bench.common import CachedEmbedder
-    from indexer.build import build_index
+    from indexer.ask.engine import Engine
     from indexer.config import Config
-    from indexer.engine import Engine
+    from indexer.index.build import build_index
 
     inputs = [str(path) for path in (ext / "medicationqa" / "docs.jsonl", beir / "nfcorpus" / "corpus.jsonl",
                                      beir / "scifact" / "corpus.jsonl") if path.is_file()]
