@@ -204,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     used = eligible(pairs)
     mean, scale = standardize(pairs.x[used])
     weights, bias = fit_logistic((pairs.x[used] - mean) / scale, pairs.positive[used].astype(float), args.l2)
-    model = SupportModel(FEATURES, tuple(float(w) for w in weights), bias, tuple(float(m) for m in mean),
-                         tuple(float(s) for s in scale), threshold)
+    def rounded(values) -> tuple[float, ...]:  # the file does not change with the last digits of a refit
+        return tuple(round(float(v), 6) for v in values)
+
+    model = SupportModel(FEATURES, rounded(weights), round(bias, 6), rounded(mean), rounded(scale), threshold)
     for name, weight in sorted(zip(FEATURES, weights, strict=True), key=lambda item: -abs(item[1])):
         print(f"{name:16s} {weight:+.3f}")
     if not args.dry_run:
