@@ -149,8 +149,20 @@ def synonym_groups(directory: Path, max_rank: int, min_zipf: float = SYNONYM_ZIP
 
 
 def write_json(data: dict, path: Path) -> None:
+    """One entry of each list or table per line (readable diffs), written to a temporary file then renamed."""
+    lines = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            rows = ",\n".join(json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"{json.dumps(key)}: [\n{rows}\n]")
+        elif isinstance(value, dict):
+            rows = ",\n".join(f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False)}"
+                               for k, v in value.items())
+            lines.append(f"{json.dumps(key)}: {{\n{rows}\n}}")
+        else:
+            lines.append(f"{json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
     os.replace(tmp, path)
 
 

@@ -46,6 +46,8 @@ def conflicts(draft: str, source: str, lexicon) -> list[tuple[str, str, tuple[st
     ("Ultraviolet light is associated with higher COVID-19 growth rates.",
      "We found that ultraviolet light was most strongly associated with lower COVID-19 growth rates.",
      ("higher", "lower", ("antonym",))),
+    ("Ketamine is one of the least promising treatments for depression.",
+     "Ketamine is one of the most promising treatments for depression.", ("least", "most", ("direction",))),
     ("Pregnant women had the same risk of admission as other women.",
      "Pregnant women had a higher risk of admission than other women.", ("same", "higher", ("direction",))),
     # quantifiers
