@@ -88,6 +88,7 @@ def cli(tmp_path: Path, corpus_dir: Path, monkeypatch, capsys, drug_names):
 
     monkeypatch.setattr("indexer.index.embedder.load_embedder", fake_embedder)
     monkeypatch.setattr("indexer.ask.engine.load_embedder", fake_embedder)
+    monkeypatch.setattr("indexer.index.removal.load_embedder", fake_embedder)  # add and remove load it lazily
     monkeypatch.setattr("indexer.ask.engine.DrugNames", lambda *lexicon: drug_names)
     monkeypatch.chdir(tmp_path)
 
