@@ -37,6 +37,18 @@ notes = "<b>bold</b> & more"
 """
 
 
+def own_site(tmp_path: Path) -> tuple[Path, Path]:
+    """A corpus copy and index of a test's own (for tests that change them)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return corpus, make_index(tmp_path, corpus)
+
+
+def append_grapefruit(corpus: Path) -> None:
+    with open(corpus / KETAMINE_FILE, "a", encoding="utf-8") as f:
+        f.write("\n\nA new paragraph about ketamine and grapefruit juice was added after the build.\n")
+
+
 def make_index(root: Path, corpus: Path) -> Path:
     index = root / "index"
     build_index(Config(corpus_dir=corpus, index_dir=index, model_name=FakeEmbedder.name), FakeEmbedder())
@@ -264,11 +276,8 @@ def test_sources_view_lists_each_article_with_its_metadata(app):
 
 
 def test_changed_corpus_shows_a_warning_and_rebuilds(monkeypatch, tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = make_index(tmp_path, corpus)
-    with open(corpus / KETAMINE_FILE, "a", encoding="utf-8") as f:
-        f.write("\n\nA new paragraph about ketamine and grapefruit juice was added after the build.\n")
+    corpus, index = own_site(tmp_path)
+    append_grapefruit(corpus)
     at = page(monkeypatch, (corpus, index))
     assert "The sources changed since the index was built" in at.warning[0].value
     at.button_group(key="view").set_value("Sources").run()
@@ -283,9 +292,7 @@ def test_changed_corpus_shows_a_warning_and_rebuilds(monkeypatch, tmp_path):
 
 
 def test_broken_index_says_so_and_rebuilds(monkeypatch, tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = make_index(tmp_path, corpus)
+    corpus, index = own_site(tmp_path)
     (index / "manifest.json").write_text("{not json", encoding="utf-8")
     at = page(monkeypatch, (corpus, index))
     assert not at.exception
@@ -297,11 +304,8 @@ def test_broken_index_says_so_and_rebuilds(monkeypatch, tmp_path):
 
 
 def test_the_ask_view_offers_the_rebuild_where_it_says_the_index_is_out_of_date(monkeypatch, tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = make_index(tmp_path, corpus)
-    with open(corpus / KETAMINE_FILE, "a", encoding="utf-8") as f:
-        f.write("\n\nA new paragraph about ketamine and grapefruit juice was added after the build.\n")
+    corpus, index = own_site(tmp_path)
+    append_grapefruit(corpus)
     at = page(monkeypatch, (corpus, index))
     assert "Rebuild the index" in at.warning[0].value
     at.button(key="rebuild-ask").click().run()
@@ -309,13 +313,10 @@ def test_the_ask_view_offers_the_rebuild_where_it_says_the_index_is_out_of_date(
 
 
 def test_the_page_answers_from_an_index_rebuilt_elsewhere(monkeypatch, tmp_path):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = make_index(tmp_path, corpus)
+    corpus, index = own_site(tmp_path)
     at = page(monkeypatch, (corpus, index))
     assert not [c for c in cards(ask(at, "grapefruit juice")) if "grapefruit" in text_of(c)]
-    with open(corpus / KETAMINE_FILE, "a", encoding="utf-8") as f:
-        f.write("\n\nA new paragraph about ketamine and grapefruit juice was added after the build.\n")
+    append_grapefruit(corpus)
     build_index(Config(corpus_dir=corpus, index_dir=index, model_name=FakeEmbedder.name), FakeEmbedder())  # "the CLI"
     at = ask(at, "grapefruit juice")
     assert not at.warning
@@ -323,9 +324,7 @@ def test_the_page_answers_from_an_index_rebuilt_elsewhere(monkeypatch, tmp_path)
 
 
 def test_a_source_is_added_by_url_and_removed_in_the_sources_view(monkeypatch, tmp_path, site):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = make_index(tmp_path, corpus)
+    corpus, index = own_site(tmp_path)
     at = page(monkeypatch, (corpus, index))
     at.button_group(key="view").set_value("Sources").run()
     at.text_input(key="add_url").set_value(site.url("/article"))
@@ -344,9 +343,7 @@ def test_a_source_is_added_by_url_and_removed_in_the_sources_view(monkeypatch, t
 
 
 def test_adding_a_bad_url_in_the_page_is_one_clear_message(monkeypatch, tmp_path, site):
-    corpus = tmp_path / "corpus"
-    shutil.copytree(CORPUS, corpus)
-    index = make_index(tmp_path, corpus)
+    corpus, index = own_site(tmp_path)
     at = page(monkeypatch, (corpus, index))
     at.button_group(key="view").set_value("Sources").run()
     at.text_input(key="add_url").set_value(site.url("/missing"))
