@@ -11,12 +11,14 @@ from indexer.lexicon.classes import (
     DrugClass,
     curated_phrases,
     load_abbreviations,
+    load_brands,
     load_drug_classes,
     load_question_words,
     phrase_key,
 )
+from indexer.lexicon.english import COMMON_WORD, zipf
 from indexer.lexicon.names import DrugNames
-from indexer.text.tokens import terms
+from indexer.text.tokens import terms, words
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,14 @@ class Lexicon:
         for drug_class in self.classes.values():
             for member in drug_class.members:
                 self.members[member] = (*self.members.get(member, ()), drug_class.key)
+            if drug_class.is_drug:  # insulin, morphine: a drug whose own classes are the broader ones
+                self.members[drug_class.key] = tuple(dict.fromkeys((*self.members.get(drug_class.key, ()),
+                                                                    *drug_class.broader)))
+        # Brand names and synonyms of the curated and WordNet lexicons: {name: generic} and back.
+        self.brands = load_brands()
+        self._aliases: dict[str, set[str]] = {}
+        for name, generic in self.brands.items():
+            self._aliases.setdefault(generic, set()).add(name)
 
     def ref(self, key: str) -> ClassRef:
         drug_class = self.classes.get(key)
@@ -56,5 +66,29 @@ class Lexicon:
         return ClassRef(key, drug_class.name, drug_class.singular)
 
     def classes_of(self, generic: str) -> tuple[ClassRef, ...]:
-        """The curated classes a generic drug name belongs to."""
-        return tuple(self.ref(k) for k in self.members.get(generic, ()))
+        """The classes a generic drug name belongs to directly (their broader classes follow `broader`)."""
+        keys = self.members.get(generic) or self.members.get(self.brands.get(generic, ""), ())
+        return tuple(self.ref(k) for k in dict.fromkeys(keys))
+
+    def chain(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The classes and every class wider than them, nearest first."""
+        out: list[str] = []
+        queue = list(keys)
+        while queue:
+            key = queue.pop(0)
+            if key in out or key not in self.classes:
+                continue
+            out.append(key)
+            queue.extend(self.classes[key].broader)
+        return tuple(out)
+
+    def names_of(self, generic: str) -> tuple[str, ...]:
+        """The names of a generic drug that can tell whether a text speaks of it: itself, then its brands and
+        synonyms of four letters or more, in words (not codes such as "c/t/s"), that are not everyday English
+        words meaning something else first (`english.COMMON_WORD`)."""
+        names = [generic, *sorted(self._aliases.get(generic, ())), *self.drug_names.names_of(generic)]
+        return tuple(dict.fromkeys(n for n in names if n and (n == generic or _telling(n))))
+
+
+def _telling(name: str) -> bool:
+    return len(name) >= 4 and all(len(w) >= 3 for w in words(name)) and zipf(name) < COMMON_WORD
