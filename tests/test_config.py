@@ -11,7 +11,7 @@ from indexer import Config, ConfigError
     "changes, message",
     [
         ({"top_k": 0}, "top_k must be between 1 and 50. Got 0."),
-        ({"max_passage_chars": 10}, "max_passage_chars must be between 200 and 20000. Got 10."),
+        ({"max_passage_tokens": 10}, "max_passage_tokens must be between 64 and 8192. Got 10."),
         ({"rrf_k": 0}, "rrf_k must be between 1 and 10000. Got 0."),
         ({"dense_weight": -1.0}, "dense_weight must be between 0 and 10. Got -1.0."),
         ({"dense_weight": 0.0, "sparse_weight": 0.0}, "cannot both be 0"),

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 
 from indexer.ask.engine import Citation
 from indexer.index.store import SourceRecord
-from indexer.ingest.passages import HEADING_SEPARATOR, Block, heading_text
+from indexer.ingest.layout import heading_text
+from indexer.ingest.passages import HEADING_SEPARATOR
+from indexer.ingest.structure import Block
 from ui.highlight import Marks
 from ui.links import SourceView
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from indexer.ask.engine import Citation, Engine
 from indexer.errors import IndexerError
 from indexer.index.store import SourceRecord
-from indexer.ingest.passages import Block, classify_blocks
 from indexer.ingest.sources import sha256_bytes
+from indexer.ingest.structure import Block, document_blocks
 
 Span = tuple[int, int]
 
@@ -52,7 +52,7 @@ def open_link(engine: Engine, params: Mapping[str, str]) -> SourceView:
     text = engine.source_text(source_id)
     cited = parse_range(params.get("start"), params.get("end"), len(text))
     changed = sha256_bytes(text.encode("utf-8")) != record.sha256
-    return SourceView(record, text, tuple(classify_blocks(text)), cited, heading_at(engine, source_id, cited),
+    return SourceView(record, text, tuple(document_blocks(text, markdown=record.file.lower().endswith(".md"))), cited, heading_at(engine, source_id, cited),
                       changed)
 
 

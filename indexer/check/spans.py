@@ -17,8 +17,8 @@ import numpy as np
 
 from indexer.check.diff import Token, normalize, tokenize
 from indexer.errors import SourceError
-from indexer.ingest.passages import classify_blocks
 from indexer.ingest.sources import sha256_bytes
+from indexer.ingest.structure import document_blocks
 from indexer.lexicon import DrugFinder
 from indexer.text.sentences import skip_marker, split_sentences
 from indexer.text.tokens import STOPWORDS, terms
@@ -82,12 +82,12 @@ def _build_key(engine: Engine) -> tuple:
 def source_spans(source_id: str, title: str, path: str, text: str) -> list[Span]:
     """Headings, sentences and runs of 2–3 sentences of one paragraph, in reading order."""
     out: list[Span] = []
-    for block in classify_blocks(text):
+    for block in document_blocks(text, markdown=path.lower().endswith(".md")):
         if block.kind == "heading":
             a = skip_marker(text, block.start, block.end)
             out.append(Span(source_id, title, path, a, block.end, text[a : block.end], 0))
             continue
-        if block.kind != "prose":
+        if block.kind != "content":
             continue
         sentences = [(skip_marker(text, a, b), b) for a, b in split_sentences(text, block.start, block.end)]
         for i in range(len(sentences)):

@@ -7,15 +7,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.config import Config
+from indexer.config import Config, model_path
 from indexer.errors import IndexMismatch, IndexNotFound, SourceError
 from indexer.index import store
 from indexer.index.dense import DenseIndex
 from indexer.index.embedder import Embedder
 from indexer.index.lexical import LexicalIndex
 from indexer.index.represent import ranking_text
-from indexer.ingest.passages import Passage, split_passages
+from indexer.ingest.passages import SPLITTER_VERSION, Passage, split_passages
 from indexer.ingest.sources import METADATA_FILE, Corpus, corpus_checksums, load_corpus, sha256_bytes
+from indexer.ingest.windows import TokenCounter
 from indexer.lexicon.names import export_lexicon
 from indexer.text.tokens import terms, words
 
@@ -83,13 +84,15 @@ def index_status(config: Config) -> IndexStatus:
 
 def settings_of(config: Config) -> dict:
     """The settings that shape what is stored (changing them needs a rebuild)."""
-    return {"max_passage_chars": config.max_passage_chars, "exact_search_limit": config.exact_search_limit}
+    return {"max_passage_tokens": config.max_passage_tokens, "exact_search_limit": config.exact_search_limit,
+            "splitter": SPLITTER_VERSION}
 
 
 def make_passages(corpus: Corpus, config: Config) -> list[Passage]:
     passages: list[Passage] = []
+    counter = TokenCounter(model_path())
     for source in corpus.sources:
-        passages.extend(split_passages(source, config.max_passage_chars))
+        passages.extend(split_passages(source, counter, config.max_passage_tokens))
     return passages
 
 

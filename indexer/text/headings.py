@@ -22,20 +22,19 @@ SMALL_WORDS = frozenset(
 
 def looks_like_heading(line: str) -> bool:
     """A short title-like line: few words, possibly numbered ("2. Benzodiazepines"), no sentence punctuation at
-    its end, mostly capitalised words. A short line ending in "?" or ":" is a heading too ("References:")."""
-    line = line.strip()
-    body = NUMBERED.sub("", line, count=1) if NUMBERED.match(line) else line
+    its end, mostly capitalised words ("BLADDER AND KIDNEYS" too). A trailing colon or question mark is allowed:
+    "References:", "Can I Drink Alcohol?"."""
+    line = line.strip().rstrip(":?").rstrip()
+    body = NUMBERED.sub("", line, count=1)
     words = WORD.findall(body)
     if not words or len(words) > MAX_WORDS or len(body) > MAX_CHARS:
         return False
-    if body.rstrip()[-1] in ".,;!" or body.count(". ") > 1:
+    if body[-1] in ".,;!" or body.count(". ") > 1:
         return False
-    if body.rstrip().endswith(("?", ":")):
-        return True
     content = [w for w in words if w.lower() not in SMALL_WORDS]
     if not content:
         return False
-    capitalised = sum(1 for w in content if w[0].isupper() or w.isupper() or w[0].isdigit())
+    capitalised = sum(1 for w in content if w[0].isupper() or w[0].isdigit())
     return capitalised / len(content) >= 0.6
 
 

@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.ingest.passages import classify_blocks, split_passages
+from indexer.config import model_path
+from indexer.ingest.passages import split_passages
 from indexer.ingest.sources import Source, load_corpus
+from indexer.ingest.structure import document_blocks
+from indexer.ingest.windows import TokenCounter
 from tests.conftest import CORPUS
 
 
@@ -82,9 +85,10 @@ def test_offsets_hold_for_awkward_text(text: str):
 def test_long_paragraphs_are_cut_at_sentence_ends():
     sentence = "Ketamine is studied for depression in several trials. "
     source = make_source("Heading\n\n" + sentence * 60)
-    passages = split_passages(source, max_chars=400)
+    counter = TokenCounter(model_path())
+    passages = split_passages(source, counter, max_tokens=120)
     assert len(passages) > 3
-    assert all(len(p.text) <= 500 for p in passages)
+    assert all(counter(p.text) <= 120 for p in passages)
     assert all(p.text.endswith(".") for p in passages)
     assert_exact(source, passages)
 
@@ -96,5 +100,23 @@ def test_markdown_headings_nest():
 
 
 def test_block_kinds_of_navigation_debris():
-    kinds = [b.kind for b in classify_blocks("Real Heading\n\nA real paragraph of text here.\n\nPrevious\nPrevious\n\nOther post title\n\nNext\nNext")]
-    assert kinds == ["heading", "prose", "debris", "debris", "debris"]
+    text = "Real Heading\n\nA real paragraph of text here.\n\nPrevious\nPrevious\n\nOther post title\n\nNext\nNext"
+    blocks = document_blocks(text, markdown=False)
+    assert [b.kind for b in blocks] == ["heading", "content", "debris"]
+    assert text[blocks[-1].start : blocks[-1].end].startswith("Previous")
+
+
+def test_a_lead_in_and_its_list_are_one_passage():
+    text = "Side Effects\n\nCommon side effects include:\n\n- headache\n- dizziness\n- dry mouth\n"
+    passages = split_passages(make_source(text))
+    assert [p.text for p in passages] == ["Common side effects include:\n\n- headache\n- dizziness\n- dry mouth"]
+    assert passages[0].heading == ("Side Effects",)
+
+
+def test_a_question_heading_keeps_its_short_answer():
+    text = "Can I drink alcohol while taking it?\n\nNo.\n\nHow should it be stored?\n\nAt room temperature, away from light.\n"
+    passages = split_passages(make_source(text))
+    assert [(p.heading, p.text) for p in passages] == [
+        (("Can I drink alcohol while taking it?",), "No."),
+        (("How should it be stored?",), "At room temperature, away from light."),
+    ]

@@ -7,7 +7,7 @@ import re
 
 from indexer.ask.engine import Citation
 from indexer.index.store import SourceRecord
-from indexer.ingest.passages import classify_blocks
+from indexer.ingest.structure import document_blocks
 from ui.highlight import Marks
 from ui.html import CITED_ID, citation_line, copy_text, marked_html, md_escape, source_html
 from ui.links import SourceView
@@ -44,7 +44,7 @@ def test_source_html_marks_the_cited_range_once_with_an_id_and_shows_headings():
     record = SourceRecord("s", "s.txt", "s.txt", "Title", "", "", "", "", "", 2)
     start = text.index("with")
     end = text.index("follows")
-    view = SourceView(record, text, tuple(classify_blocks(text)), (start, end), (), False)
+    view = SourceView(record, text, tuple(document_blocks(text, markdown=False)), (start, end), (), False)
     out = source_html(view)
     assert "<h3>Title &lt;i&gt;</h3>" in out
     assert "<img" not in out and "&lt;img src=x onerror=y&gt;" in out
