@@ -7,7 +7,13 @@ Data (nothing else is read):
 - MedicationQA dev (`medicationqa/dev.jsonl` of the external data: 179 answerable questions, 76 about drugs no
   document names) over its own corpus (each document of `docs.jsonl` as `<doc_id>.txt`);
 - the seed question set `tests/eval/questions.jsonl` over `corpus/`.
-`tests/eval/holdout.jsonl` is never fitted on: it is scored, as a check, with each model.
+Scored as checks, never fitted on: `tests/eval/holdout.jsonl`, and `tests/eval/drug_topics.jsonl` over the
+MedicationQA corpus: 40 questions that name a drug the documents name but ask about something none of the
+documents naming it speak of ("How much does sertraline cost?"; checked by keyword against every such document),
+and 11 that do. Fitting on those as well catches more of them (0.69 instead of 0.03, cross-validated) but
+doubles the false abstentions on MedicationQA's held-out half (0.20 instead of 0.07): MedicationQA's answers are
+often excerpts that share no topic word with the question ("what color is phenytoin" → "WHITE"), and nothing in
+the evidence tells those from a topic the sources never address for that drug.
 
 For every question the engine's coverage evidence (`indexer.ask.coverage.Evidence`) is gathered with the real
 model, and a logistic regression (scikit-learn, balanced class weights) learns P(covered); a question is
@@ -53,6 +59,7 @@ class Example:
     covered: bool  # the label: the sources answer it
     group: str  # the drug it is about (MedicationQA), for the split
     features: tuple[float, ...]
+    partly_specific: bool = False  # of the drugs and classes it names, a specific one is in the sources
 
 
 def medicationqa_corpus(ext: Path, folder: Path) -> Path:
@@ -69,16 +76,22 @@ def medicationqa_corpus(ext: Path, folder: Path) -> Path:
 
 
 def engine_for(corpus: Path, index: Path, embedder):
+    """An engine over the corpus; its index is (re)built when missing, stale or of another format."""
     from indexer import Config, Engine
+    from indexer.index.build import build_index, index_status
 
-    return Engine.open(Config(corpus_dir=corpus, index_dir=index), embedder=embedder)
+    config = Config(corpus_dir=corpus, index_dir=index)
+    if index_status(config).state != "current":
+        build_index(config, embedder, force=True)
+    return Engine.open(config, embedder=embedder)
 
 
 def evidence_of(engine, questions: list[tuple[str, bool, str]], source: str) -> list[Example]:
     out = []
     for question, covered, group in questions:
-        _, _, evidence = engine.examine(question, k=10)
-        out.append(Example(source, question, covered, group, tuple(evidence.vector())))
+        understood, _, evidence = engine.examine(question, k=10)
+        specific = any(d.specific for d in understood.drugs) or any(c.specific for c in understood.classes)
+        out.append(Example(source, question, covered, group, tuple(evidence.vector()), specific))
     return out
 
 
@@ -95,6 +108,9 @@ def gather(ext: Path, work: Path) -> list[Example]:
     questions = [(" ".join(r["question"].split()), bool(r["answerable"]), (r.get("focus") or "").lower().strip())
                  for r in rows]
     examples += evidence_of(engine, questions, "medicationqa")
+    with open(REPO / "tests" / "eval" / "drug_topics.jsonl", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    examples += evidence_of(engine, [(r["question"], bool(r["answerable"]), r["drug"]) for r in rows], "topics")
     engine = engine_for(REPO / "corpus", work / "seed" / "index", embedder)
     for name, source in (("questions.jsonl", "seed"), ("holdout.jsonl", "holdout")):
         qs = load_questions(REPO / "tests" / "eval" / name)
@@ -108,13 +124,17 @@ def half(group: str) -> int:
 
 
 def mixed(example: Example) -> bool:
-    """The question names drugs or classes the sources mention and others they never do: never covered
-    (partly covered at best, by rule), so not fitted on."""
+    """The question names drugs or classes the sources mention and others they never do: judged by rule
+    (partly covered at best, see `coverage.judge`), so not fitted on."""
     return 0.0 < dict(zip(Evidence.FEATURES, example.features, strict=True))["asked_absent"] < 1.0
 
 
 def judged_covered(model: CoverageModel, example: Example) -> bool:
-    return not mixed(example) and model.probability(Evidence(*example.features)) >= model.threshold
+    """As `coverage.judge` decides `covered` (a partly covered question counts as covered)."""
+    evidence = Evidence(*example.features)
+    if mixed(example):
+        return example.partly_specific and model.probability(evidence.without_missing()) >= model.threshold
+    return model.probability(evidence) >= model.threshold
 
 
 def fit(examples: list[Example]) -> CoverageModel:
@@ -164,20 +184,22 @@ def main(argv: list[str] | None = None) -> int:
             for e in examples:
                 f.write(json.dumps(e.__dict__) + "\n")
     mqa = [e for e in examples if e.source == "medicationqa"]
+    topics = [e for e in examples if e.source == "topics"]
     seed = [e for e in examples if e.source == "seed"]
     holdout = [e for e in examples if e.source == "holdout"]
     report = {}
     for held in (0, 1):
         fitting = [e for e in mqa if half(e.group) != held] + seed
-        checking = [e for e in mqa if half(e.group) == held]
         model = fit(fitting)
         report[f"fit on half {1 - held} + seed, check on half {held}"] = {
-            "fitting": score(model, fitting), "medicationqa half": score(model, checking),
+            "fitting": score(model, fitting),
+            "medicationqa half": score(model, [e for e in mqa if half(e.group) == held]),
+            "drug topics half": score(model, [e for e in topics if half(e.group) == held]),
             "seed holdout": score(model, holdout), "threshold": model.threshold,
         }
     model = fit(mqa + seed)
-    report["shipped (fit on all of MedicationQA dev + seed questions)"] = {
-        "fitting": score(model, mqa + seed), "seed holdout": score(model, holdout)}
+    report["shipped (fit on all of MedicationQA dev and the seed questions)"] = {
+        "fitting": score(model, mqa + seed), "drug topics": score(model, topics), "seed holdout": score(model, holdout)}
     for name, figures in report.items():
         print(f"{name}: {json.dumps(figures)}")
     print("weights: " + ", ".join(f"{k}={v:+.3f}" for k, v in model.weights.items())

@@ -160,7 +160,7 @@ class Engine:
         k = self.config.check_k(k)
         allowed = self._mask(sources)
         understood = self.reader.read(question)
-        vector = self.embedder.encode_queries([understood.search_text])[0]
+        vector, topic_vector = self.embedder.encode_queries([understood.search_text, understood.topic_text or "?"])
         ranked = hybrid_rank(
             self.index.dense, self.index.lexical, vector, list(understood.search_terms),
             k=max(k, DEPTH), candidates=self.config.candidates, rrf_k=self.config.rrf_k,
@@ -171,7 +171,9 @@ class Engine:
             for r in ranked
         ]
         hit_terms = [self._passage_terms_list(r.number) for r in ranked[:TOP]]
-        return understood, hits, gather(understood, hits, hit_terms, self.vocabulary)
+        numbers = np.array([r.number for r in ranked[:TOP]], dtype=np.int64)
+        topic_scores = [float(x) for x in self.index.dense.scores_for(topic_vector, numbers)] if len(numbers) else []
+        return understood, hits, gather(understood, hits, hit_terms, topic_scores, self.vocabulary)
 
     def citation(self, hit: Hit) -> Citation:
         p = hit.passage

@@ -34,7 +34,7 @@ class DrugMention:
     classes: tuple[ClassRef, ...] = ()
     in_sources: bool = False  # the sources name this drug (or one of its classes)
     named: bool = False  # the sources name the drug itself, by its generic name or another of its names
-    specific: bool = False  # ... in some passages but not most (it is not the corpus's subject)
+    specific: bool = False  # the sources speak of it in some passages but not most (it is not their subject)
     via_class: bool = False  # the sources speak of one of its classes
     source_names: tuple[str, ...] = ()  # the names of the drug the sources use ("seroquel" for quetiapine)
     class_terms: tuple[str, ...] = ()  # the words the sources use for its classes
@@ -50,6 +50,7 @@ class ClassMention:
     mention: str = ""
     source_terms: tuple[str, ...] = ()  # the words the sources use for the class
     passages: int = 0  # how many passages name it
+    specific: bool = False  # ... some but not most
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class Understanding:
     search_terms: tuple[str, ...] = ()
     key_terms: tuple[str, ...] = ()  # terms of the question and of the source words it was expanded with
     topic_terms: tuple[str, ...] = ()  # stemmed words of the question that name neither a drug nor a class
+    topic_text: str = ""  # the question without the drugs and classes it names ("How much does cost?")
 
     @property
     def unknown_drugs(self) -> tuple[str, ...]:
@@ -137,7 +139,8 @@ class QuestionReader:
             class_terms = tuple(self.vocabulary.class_terms(self.lexicon.classes, (key,)))
             expansions.extend(class_terms)
             passages = max((self.vocabulary.count(t) for t in class_terms), default=0)
-            classes.append(ClassMention(self.lexicon.ref(key), bool(class_terms), mention, class_terms, passages))
+            classes.append(ClassMention(self.lexicon.ref(key), bool(class_terms), mention, class_terms, passages,
+                                        bool(class_terms) and passages <= self.vocabulary.size / 2))
             if not class_terms:
                 unmatched.append(self.lexicon.ref(key).name)
         unmatched.extend(self._unmatched_words(fixed, folded, covered))
@@ -147,6 +150,7 @@ class QuestionReader:
         asking = self.lexicon.question_terms
         topic = [t for j, word in enumerate(folded) if j not in covered for t in terms(word)
                  if t not in asking and not t.isdigit()]
+        topic_text = " ".join(t for j, t in enumerate(fixed) if j not in covered)
         return Understanding(
             question=question,
             corrected=corrected,
@@ -159,6 +163,7 @@ class QuestionReader:
             search_terms=tuple(terms(search_text)),
             key_terms=tuple(dict.fromkeys(terms(" ".join([corrected, *expansions])))),
             topic_terms=tuple(dict.fromkeys(topic)),
+            topic_text=topic_text,
         )
 
     # -- steps --------------------------------------------------------------------------------------------
@@ -224,7 +229,7 @@ class QuestionReader:
         named = bool(source_names)
         class_terms = tuple(self.vocabulary.class_terms(self.lexicon.classes, tuple(c.key for c in classes)))
         passages = max((self.vocabulary.count(n) for n in (source_names or class_terms)), default=0)
-        specific = named and passages <= self.vocabulary.size / 2
+        specific = (named or bool(class_terms)) and passages <= self.vocabulary.size / 2
         return DrugMention(mention, generic, classes, named or bool(class_terms), named, specific,
                            bool(class_terms), source_names, class_terms, passages)
 

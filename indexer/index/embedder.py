@@ -64,18 +64,5 @@ class MiniLMEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
 
-def english_words() -> frozenset[str]:
-    """Whole lower-case words of the model's tokenizer vocabulary (read from its file; the model is not loaded).
-
-    About 20,000 common English words: what the question reader must never "correct" as a typo.
-    """
-    try:
-        path = Path(model_path()) / "vocab.txt"
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, IndexerError):
-        return frozenset()
-    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 1)
-
-
 def load_embedder() -> MiniLMEmbedder:
     return MiniLMEmbedder()

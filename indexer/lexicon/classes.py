@@ -41,6 +41,13 @@ def load_brands() -> dict[str, str]:
     return brands
 
 
+def load_stems(text: str | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The INN name stems of drug_classes.toml: ({suffix: class key}, {prefix: class key})."""
+    data = tomllib.loads(text) if text is not None else _data("drug_classes.toml")
+    return ({fold(k): v for k, v in data.get("stem", {}).items()},
+            {fold(k): v for k, v in data.get("prefix", {}).items()})
+
+
 def load_abbreviations() -> dict[str, tuple[str, ...]]:
     """{abbreviation: spelled-out forms}, from data/abbreviations.toml."""
     table = _data("abbreviations.toml").get("abbreviation", {})

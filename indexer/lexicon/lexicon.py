@@ -14,6 +14,7 @@ from indexer.lexicon.classes import (
     load_brands,
     load_drug_classes,
     load_question_words,
+    load_stems,
     phrase_key,
 )
 from indexer.lexicon.english import COMMON_WORD, zipf
@@ -53,6 +54,10 @@ class Lexicon:
             if drug_class.is_drug:  # insulin, morphine: a drug whose own classes are the broader ones
                 self.members[drug_class.key] = tuple(dict.fromkeys((*self.members.get(drug_class.key, ()),
                                                                     *drug_class.broader)))
+        self.suffixes, self.prefixes = load_stems()
+        for key in (*self.suffixes.values(), *self.prefixes.values()):
+            if key not in self.classes:
+                raise ValueError(f"A name stem names an unknown drug class {key!r}.")
         # Brand names and synonyms of the curated and WordNet lexicons: {name: generic} and back.
         self.brands = load_brands()
         self._aliases: dict[str, set[str]] = {}
@@ -66,9 +71,23 @@ class Lexicon:
         return ClassRef(key, drug_class.name, drug_class.singular)
 
     def classes_of(self, generic: str) -> tuple[ClassRef, ...]:
-        """The classes a generic drug name belongs to directly (their broader classes follow `broader`)."""
-        keys = self.members.get(generic) or self.members.get(self.brands.get(generic, ""), ())
+        """The classes a generic drug name belongs to directly (their broader classes follow `broader`): as a
+        listed member; else by the INN stem of its name; else through the words of a longer name
+        ("enoxaparin sodium", "clonidine patch")."""
+        keys = self.members.get(generic) or self.members.get(self.brands.get(generic, "")) or self._by_stem(generic)
+        if not keys:
+            for word in words(generic):
+                if len(word) >= 4 and word != generic:
+                    keys = (*keys, *(self.members.get(word) or self._by_stem(word)))
         return tuple(self.ref(k) for k in dict.fromkeys(keys))
+
+    def _by_stem(self, name: str) -> tuple[str, ...]:
+        if " " in name or not name.isalpha():
+            return ()
+        for length in range(len(name), 2, -1):  # the longest stem first ("vastatin" before any shorter)
+            if name[-length:] in self.suffixes:
+                return (self.suffixes[name[-length:]],)
+        return tuple(key for prefix, key in self.prefixes.items() if name.startswith(prefix))
 
     def chain(self, keys: tuple[str, ...]) -> tuple[str, ...]:
         """The classes and every class wider than them, nearest first."""
