@@ -19,7 +19,7 @@ from ui.ask import render_ask, render_question_box
 from ui.check import render_check
 from ui.html import COPY_SCRIPT, CSS, md_escape
 from ui.reader import close_source, render_reader
-from ui.resources import folders, load_engine, rebuild, unbuilt_config
+from ui.resources import current_engine, rebuild, unbuilt_config
 from ui.sources import render_sources, render_stale_notice
 
 VIEWS = ["Ask", "Check wording", "Sources"]
@@ -54,7 +54,7 @@ def main() -> None:
         render_question_box()
     try:
         with st.spinner("Loading the index and the language model…"):
-            engine = load_engine(*folders())
+            engine = current_engine()
     except IndexMismatch as e:
         st.error(md_escape(e))
         if st.button("Rebuild the index", type="primary", key="rebuild-broken"):
@@ -66,6 +66,8 @@ def main() -> None:
     render_stale_notice(engine, view)
     if st.session_state.get("flash"):
         st.success(md_escape(st.session_state.pop("flash")))
+    for warning in st.session_state.pop("warnings", []):
+        st.warning(md_escape(warning))
     if reading:
         render_reader(engine)
     elif view == "Ask":

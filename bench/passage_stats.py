@@ -1,4 +1,4 @@
-"""Passage statistics of a set of plain-text documents: `indexer.passages.split_passages` next to
+"""Passage statistics of a set of plain-text documents: `indexer.ingest.passages.split_passages` next to
 `indexer.structure.split_document`, to see what each keeps and whether every passage fits the model's window.
 
     .venv/bin/python -m bench.passage_stats ../shared/ext/medicationqa/docs.jsonl

@@ -10,6 +10,13 @@ cold_start_ratio  process start → first answer of `python -m indexer ask` with
                   process start → first embedding of a bare sentence-transformers script
 scaling           per size: search latency (dense + BM25 + fusion, no query embedding) p50/p95, resident
                   memory of a process holding the index, recall@10 of the dense index against exact search
+large (--large)   warm `Engine.ask` over the seed corpus (25 passages) and over 40,000+ passages of real text,
+                  interleaved question by question: MedicationQA answer documents, then NFCorpus and SciFact
+                  abstracts written as articles of two-sentence paragraphs (passages as long as the seed
+                  corpus's), until --large-passages is reached. Questions: the seed questions plus the
+                  MedicationQA dev questions (typos, brand names, words no seed article has). The index is built
+                  once (20-40 min on 2 cores) and kept under .cache/bench/; `--skip query,build,cold,scaling
+                  --large` runs this part alone.
 
 Compared runs are interleaved and every figure is a median of repeated runs (the machines are shared). The
 last line holds `name=value` pairs.
@@ -270,6 +277,131 @@ def scaling(sizes: list[int], config) -> dict[str, float]:
     return figures
 
 
+# -- warm ask at scale -------------------------------------------------------------------------------------------
+
+DEFAULT_BEIR = DEFAULT_NFCORPUS.parent
+LARGE_PASSAGES = 40_000
+SENTENCES_PER_PARAGRAPH = 2  # abstracts as articles: passages of ~270 characters, the seed corpus's ~310
+
+
+def large_documents(beir: Path, ext: Path):
+    """(file name, text, metadata) of real articles, in a fixed order: MedicationQA answer documents (verbatim),
+    then NFCorpus and SciFact abstracts (title, blank line, the abstract's sentences two to a paragraph)."""
+    from indexer.text.sentences import split_sentences
+
+    docs = ext / "medicationqa" / "docs.jsonl"
+    if docs.is_file():
+        with open(docs, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                yield f"medicationqa-{d['doc_id']}.txt", d["text"], {"publisher": "MedicationQA", "url": d["url"]}
+    for name in ("nfcorpus", "scifact"):
+        path = beir / name / "corpus.jsonl"
+        if not path.is_file():
+            log.warning("large: %s is missing; its abstracts are left out.", path)
+            continue
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                title, text = " ".join((d.get("title") or "").split()), d.get("text") or ""
+                sentences = [text[a:b] for a, b in split_sentences(text)]
+                if not sentences:
+                    continue
+                n = SENTENCES_PER_PARAGRAPH
+                body = "\n\n".join(" ".join(sentences[i : i + n]) for i in range(0, len(sentences), n))
+                yield f"{name}-{d['_id']}.txt", f"{title}\n\n{body}\n" if title else f"{body}\n", {
+                    "title": title, "publisher": name}
+
+
+def toml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+
+def large_corpus(directory: Path, beir: Path, ext: Path, target: int, config) -> int:
+    """Write (once) the articles of `large_documents` into `directory` until their passages reach `target`."""
+    from indexer.config import model_path
+    from indexer.ingest.passages import split_passages
+    from indexer.ingest.sources import Source
+    from indexer.ingest.windows import TokenCounter
+
+    if directory.is_dir():
+        return len(list(directory.glob("*.txt")))
+    tmp = directory.with_name(directory.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    passages, files, entries = 0, 0, []
+    counter = TokenCounter(model_path())
+    for name, text, meta in large_documents(beir, ext):
+        (tmp / name).write_bytes(text.encode("utf-8"))
+        source = Source(name, tmp / name, meta.get("title") or name, text, "")
+        passages += len(split_passages(source, counter, config.max_passage_tokens))
+        files += 1
+        entries.append("[[source]]\n" + "".join(f"{k} = {toml_string(v)}\n" for k, v in
+                                                  (("file", name), *meta.items()) if v))
+        if passages >= target:
+            break
+    if passages < target:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise SystemExit(f"large: only {passages:,} passages of real text in {beir} and {ext}; lower --large-passages.")
+    (tmp / "sources.toml").write_text("\n".join(entries), encoding="utf-8")
+    tmp.rename(directory)
+    return files
+
+
+def large_questions(ext: Path, nfcorpus: Path) -> list[str]:
+    """The seed questions plus real consumer questions: MedicationQA's dev questions, else NFCorpus's test ones."""
+    path = ext / "medicationqa" / "dev.jsonl"
+    if path.is_file():
+        with open(path, encoding="utf-8") as f:
+            extra = [" ".join(json.loads(line)["question"].split()) for line in f]
+    else:
+        from bench.beir import load_collection
+
+        log.warning("large: %s is missing; asking NFCorpus's test queries instead.", path)
+        extra = list(load_collection(nfcorpus, limit_docs=0).queries.values())
+    return list(QUESTIONS) + [q for q in extra if q]
+
+
+def large_engine(embedder, beir: Path, ext: Path, target: int):
+    """An engine over 40,000+ passages of real text; corpus and index kept under .cache/bench/ across runs."""
+    from bench.common import CachedEmbedder
+    from indexer.ask.engine import Engine
+    from indexer.config import Config
+    from indexer.index.build import build_index
+
+    inputs = [str(path) for path in (ext / "medicationqa" / "docs.jsonl", beir / "nfcorpus" / "corpus.jsonl",
+                                     beir / "scifact" / "corpus.jsonl") if path.is_file()]
+    base = CACHE_DIR / f"large-{digest({'target': target, 'sentences': SENTENCES_PER_PARAGRAPH, 'inputs': inputs})}"
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
+    files = large_corpus(config.corpus_dir, beir, ext, target, config)
+    log.info("large: %s files in %s; building the index if needed (20-40 min the first time) …", f"{files:,}",
+             config.corpus_dir)
+    report = build_index(config, CachedEmbedder(embedder), progress=True)  # vectors cached by text: a rebuild
+    log.info("large: %s", report.message)  # after a format change re-embeds nothing
+    return Engine.open(config, embedder=embedder, build=False)
+
+
+def warm_ask_at_scale(small, large, questions: list[str], runs: int) -> dict[str, float]:
+    """Warm `ask` over the two engines, interleaved question by question (which goes first alternates)."""
+    for q in QUESTIONS:  # warm-up: caches, lazy imports, the drug dictionary
+        small.ask(q)
+        large.ask(q)
+    times: dict[str, list[float]] = {"small": [], "large": []}
+    for run in range(runs):
+        for i, q in enumerate(questions):
+            order = (("small", small), ("large", large)) if (run + i) % 2 == 0 else (("large", large), ("small", small))
+            for name, engine in order:
+                t = time.perf_counter()
+                engine.ask(q)
+                times[name].append(time.perf_counter() - t)
+    small_ms, large_ms = median_ms(times["small"]), median_ms(times["large"])
+    return {"ask_warm_small_ms": small_ms, "ask_warm_large_ms": large_ms, "ask_large_over_small": large_ms / small_ms,
+            "ask_warm_small_p95_ms": float(np.percentile(times["small"], 95) * 1000),
+            "ask_warm_large_p95_ms": float(np.percentile(times["large"], 95) * 1000),
+            "passages_small": len(small.index.passages), "passages_large": len(large.index.passages),
+            "large_questions": len(questions), "load_avg": os.getloadavg()[0]}  # the machine is shared
+
+
 # -- main ---------------------------------------------------------------------------------------------------------
 
 
@@ -281,6 +413,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--nfcorpus", type=Path, default=DEFAULT_NFCORPUS, help="the BEIR NFCorpus folder")
     p.add_argument("--skip", default="", help="comma-separated parts to skip: query,build,cold,scaling")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.add_argument("--large", action="store_true",
+                   help="also measure warm ask at 25 vs 40,000+ passages (first run builds a cached index: 20-40 min)")
+    p.add_argument("--large-passages", type=int, default=LARGE_PASSAGES, help="passages of the large index (minimum)")
+    p.add_argument("--beir", type=Path, default=DEFAULT_BEIR, help="the folder of nfcorpus/ and scifact/ (for --large)")
+    p.add_argument("--ext", type=Path, default=None, help="the external data folder, ../shared/ext (for --large)")
     p.add_argument("--scale-build", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     p.add_argument("--scale-measure", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -295,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.runs < 1:
         p.error("--runs must be at least 1")
+    if args.large_passages < 1:
+        p.error("--large-passages must be at least 1")
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
 
     from indexer.config import Config
@@ -303,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, float] = {}
     config = Config(corpus_dir=REPO / "corpus")
     config = config.with_(index_dir=CACHE_DIR / f"speed-index-{digest(str(config))}")
-    if not skip >= {"query", "build", "cold"}:
+    if not skip >= {"query", "build", "cold"} or args.large:
         embedder = load_embedder()
         engine = speed_index(config, embedder)
         if "query" not in skip:
@@ -319,6 +458,16 @@ def main(argv: list[str] | None = None) -> int:
     if "scaling" not in skip:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         figures |= scaling(sizes, Config())
+    if args.large:
+        from bench.external import DEFAULT_EXT
+
+        ext = args.ext or DEFAULT_EXT
+        large = large_engine(embedder, args.beir, ext, args.large_passages)
+        scale = warm_ask_at_scale(engine, large, large_questions(ext, args.nfcorpus), args.runs)
+        figures |= scale
+        print("large: " + last_line({k: scale[k] for k in ("ask_warm_small_ms", "ask_warm_large_ms",
+                                                           "ask_large_over_small", "passages_small",
+                                                           "passages_large")}))
     print(f"machine: {machine()}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))

@@ -58,6 +58,20 @@ def parser() -> argparse.ArgumentParser:
                         f"{MAX_DRAFT_CHARS:,} characters)")
     c.add_argument("--json", action="store_true", help="print one JSON object (sentences and summary)")
     common(c)
+
+    d = sub.add_parser(
+        "add", help="add web pages, PDFs, Word files or text files to the corpus and the index",
+        description="Convert each input (a file, or an http(s) URL) to a Markdown or text source of record in the "
+                    "corpus folder, keep the original under originals/, record its metadata in sources.toml, and "
+                    "embed its passages into the index. All inputs land together, or nothing changes.",
+    )
+    d.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".html, .pdf, .docx, .txt or .md files, or URLs")
+    d.add_argument("--no-index", action="store_true", help="only write the corpus files; do not update the index")
+    common(d)
+
+    r = sub.add_parser("remove", help="remove a source (its file, original and metadata) from the corpus and index")
+    r.add_argument("source_id", metavar="SOURCE_ID", help="the source's id (as in sources.toml or `ask --json`)")
+    common(r)
     return p
 
 
@@ -72,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     except IndexerError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
+    except OSError as e:  # an unexpected file-system failure: one line; the full error (and path) goes to the log
+        logging.getLogger(__name__).debug("File-system error", exc_info=True)
+        print(f"error: {e.strerror or type(e).__name__}. Nothing was changed.", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -80,11 +98,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_build(args, config: Config) -> int:
+    from indexer.errors import NotAnIndex
     from indexer.index.build import build_index, index_status
     from indexer.index.embedder import load_embedder
     from indexer.ingest.sources import load_corpus
 
     status = index_status(config)
+    if status.state == "foreign":
+        raise NotAnIndex(status.reason)  # never written to: said before anything else
     if status.state == "current" and not args.force:
         print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
         return 0
@@ -92,7 +113,7 @@ def cmd_build(args, config: Config) -> int:
     if status.state != "missing":
         print(status.reason, file=sys.stderr)
     print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
-    report = build_index(config, load_embedder(), force=True, progress=True)
+    report = build_index(config, load_embedder(), force=args.force, progress=True)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for reason in report.skipped:
@@ -162,7 +183,11 @@ def render_text(engine, answer) -> str:
 
 
 def cmd_eval(args, config: Config) -> int:
-    from indexer.evaluate.retrieval import evaluate, format_report, load_questions
+    from indexer.evaluate.retrieval import (
+        evaluate,
+        format_report,
+        load_questions,
+    )
 
     questions = load_questions(args.file)
     engine = _open_engine(config)
@@ -206,4 +231,24 @@ def cmd_check(args, config: Config) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check}
+def cmd_add(args, config: Config) -> int:
+    from indexer.index.adding import add_sources
+
+    report = add_sources(config, args.inputs, update_index=not args.no_index)
+    if report.build is not None:
+        for warning in report.build.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+    print(report.message)
+    return 0
+
+
+def cmd_remove(args, config: Config) -> int:
+    from indexer.index.removal import remove_source
+
+    report = remove_source(config, args.source_id)
+    print(report.message)
+    return 0
+
+
+COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check, "add": cmd_add,
+            "remove": cmd_remove}

@@ -29,3 +29,15 @@ class QuestionError(IndexerError, ValueError):
 
 class DraftError(IndexerError, ValueError):
     """A draft to check is empty, too long, not text, or has no sentence."""
+
+
+class NotAnIndex(IndexerError):
+    """The folder given for the index holds files this program did not write: it is never changed."""
+
+
+class IndexBusy(IndexerError):
+    """Another build of the same index is running."""
+
+
+class IndexWriteError(IndexerError):
+    """The index cannot be written where it should go (no permission, not a folder, disk full)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.index import store
 from tests.conftest import REPO, assert_one_line_error
 
 RESULT_FIELDS = {"rank", "source_id", "title", "source", "start", "end", "text", "heading", "score"}
@@ -102,7 +103,7 @@ def test_empty_corpus_is_one_line_with_status_2(cli, tmp_path: Path):
 
 def test_corrupt_index_is_one_line_saying_to_rebuild(cli, tmp_path: Path):
     cli("build")
-    (tmp_path / ".index" / "dense.faiss").write_bytes(b"not faiss")
+    (store.version_dir(tmp_path / ".index") / "dense.faiss").write_bytes(b"not faiss")
     assert_one_line_error(*cli("ask", "ketamine"), "dense.faiss", "damaged", "build --force")
     code, out, _ = cli("build")  # and build repairs it
     assert code == 0 and "Indexed" in out
@@ -111,7 +112,7 @@ def test_corrupt_index_is_one_line_saying_to_rebuild(cli, tmp_path: Path):
 
 def test_index_of_another_model_is_one_line_saying_to_rebuild(cli, tmp_path: Path):
     cli("build")
-    manifest_path = tmp_path / ".index" / "manifest.json"
+    manifest_path = store.version_dir(tmp_path / ".index") / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["model"]["name"] = "someone/else"
     manifest_path.write_text(json.dumps(manifest))

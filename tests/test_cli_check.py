@@ -46,11 +46,35 @@ def test_json_shape(cli, tmp_path):
 def test_standard_input_and_readable_listing(cli):
     code, out, _ = cli("check", "-", stdin=DRAFT.encode())
     assert code == 0
-    assert out.startswith("3 sentences: 1 verbatim, 1 changed, 0 paraphrase, 1 unsupported. 1 change(s)")
+    assert out.startswith("3 sentences: 0 conflicts, 1 verbatim, 1 changed, 0 paraphrase, 1 unsupported. 1 change(s)")
     assert "[2] CHANGED" in out and "!![-moderate-]{+high+}" in out
     assert 'replaced "moderate" with "high" (can alter the meaning: hedge)' in out
     assert "corpus/000_c89290b5e323cd66.txt chars" in out
     assert "[3] UNSUPPORTED (no source says this" in out
+
+
+def test_a_conflict_through_the_command_line(cli, tmp_path):
+    draft = "Ketamine and SSRIs together lower serotonin.\n"
+    code, out, _ = cli("check", "-", "--json", stdin=draft.encode())
+    assert code == 0
+    data = json.loads(out)
+    (s,) = data["sentences"]
+    assert s["verdict"] == "conflicts" and set(s) >= SENTENCE_FIELDS
+    assert list(data["summary"])[0] == "conflicts" and data["summary"]["conflicts"] == 1
+    text = (tmp_path / s["source"]["source"]).read_text(encoding="utf-8")
+    assert text[s["source"]["start"] : s["source"]["end"]] == s["source"]["text"]
+    (change,) = s["changes"]
+    assert {k: change[k] for k in CHANGE_FIELDS} == {"kind": "replaced", "draft": "lower", "source": "increase",
+                                                     "meaning": True}
+    assert change["reasons"] == ["direction"] and s["meaning_changes"] == 1
+    assert draft[change["draft_start"] : change["draft_end"]] == "lower"
+    assert text[change["source_start"] : change["source_end"]] == "increase"
+    code, out, _ = cli("check", "-", stdin=draft.encode())
+    assert out.startswith("1 sentences: 1 conflicts, 0 verbatim")
+    assert "[1] CONFLICTS (a source says otherwise" in out
+    assert "Draft: Ketamine and SSRIs together [[lower]] serotonin." in out
+    assert "to [[increase]] the serotonin" in out
+    assert '!! the draft says "lower", the source "increase" (direction)' in out
 
 
 def test_standard_input_json(cli):

@@ -13,20 +13,38 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from indexer.check.report import VERDICT_LABELS, describe, inline_diff, to_csv, to_markdown
+from indexer.check.report import (
+    VERDICT_LABELS,
+    describe,
+    inline_diff,
+    marked_draft,
+    marked_source,
+    to_csv,
+    to_markdown,
+)
 from indexer.check.spans import span_index
-from indexer.check.verdicts import MAX_DRAFT_CHARS, VERDICTS, CheckReport, SentenceCheck, check, read_draft
+from indexer.check.verdicts import (
+    ALL_VERDICTS,
+    MAX_DRAFT_CHARS,
+    CheckReport,
+    SentenceCheck,
+    check,
+    check_draft_text,
+    read_draft,
+)
 from indexer.errors import IndexerError
 from ui.html import esc, md_escape
 
 DETAILS_SHOWN = 200  # sentences listed in detail (the downloads have them all)
-COLOURS = {"verbatim": "#d7f5dd", "changed": "#fff1bf", "paraphrase": "#dbe9ff", "unsupported": "#ffd9d6"}
-BORDERS = {"verbatim": "#2e8540", "changed": "#b7791f", "paraphrase": "#2f6fb0", "unsupported": "#c0392b"}
+COLOURS = {"conflicts": "#f3d9ff", "verbatim": "#d7f5dd", "changed": "#fff1bf", "paraphrase": "#dbe9ff",
+           "unsupported": "#ffd9d6"}
+BORDERS = {"conflicts": "#7b1fa2", "verbatim": "#2e8540", "changed": "#b7791f", "paraphrase": "#2f6fb0",
+           "unsupported": "#c0392b"}
 
 CSS = "<style>\n" + "\n".join(
     f".ck-{v} {{ background: {COLOURS[v]}; border-bottom: 2px solid {BORDERS[v]}; border-radius: 2px; }}\n"
     f".ck-badge.ck-{v} {{ border: 1px solid {BORDERS[v]}; color: #1f2933; }}"
-    for v in VERDICTS
+    for v in ALL_VERDICTS
 ) + """
 .ck-draft { white-space: pre-wrap; line-height: 1.9; font-family: Georgia, 'Times New Roman', serif;
   font-size: 1.02rem; color: #1f2933; max-width: 46rem; }
@@ -60,7 +78,7 @@ def source_link(s: SentenceCheck) -> str:
 
 def summary_html(report: CheckReport) -> str:
     summary = report.summary()
-    badges = [f'<span class="ck-badge ck-{v}">{summary[v]} {v}</span>' for v in VERDICTS]
+    badges = [f'<span class="ck-badge ck-{v}">{summary[v]} {v}</span>' for v in ALL_VERDICTS]
     meaning = summary["meaning_changes"]
     badges.append(f'<span class="ck-badge {"ck-meaning-total" if meaning else ""}">{meaning} meaning change'
                   f'{"" if meaning == 1 else "s"}</span>')
@@ -84,13 +102,19 @@ def draft_html(report: CheckReport) -> str:
 def sentence_html(number: int, s: SentenceCheck) -> str:
     """One sentence: verdict, draft text, source span with the diff, the changes, and the citation link."""
     flag = f" · ⚠ {s.meaning_changes} meaning change{'s' if s.meaning_changes != 1 else ''}" if s.meaning_changes else ""
+    conflict = ('<span class="ck-meaning">', "</span>")
+    draft = marked_draft(s, conflict, esc) if s.verdict == "conflicts" else esc(s.text)
     parts = [f'<div><span class="ck-badge ck-{s.verdict}">{number}. {s.verdict}</span>'
              f'<span class="ck-cite">{esc(VERDICT_LABELS[s.verdict])} (score {s.score:.2f}){esc(flag)}</span></div>',
-             f'<div class="ck-text"><b>Draft:</b> {esc(s.text)}</div>']
+             f'<div class="ck-text"><b>Draft:</b> {draft}</div>']
     if s.span is None:
         parts.append('<div class="ck-cite">No source span says this.</div>')
         return "".join(parts)
-    if s.changes:
+    if s.verdict == "conflicts":
+        parts.append(f'<div class="ck-source"><b>The source says:</b> {marked_source(s, conflict, esc)}</div>')
+        items = "".join(f'<li class="ck-meaning-item">⚠ {esc(describe(c))}</li>' for c in s.changes)
+        parts.append(f'<ul class="ck-changes">{items}</ul>')
+    elif s.changes:
         diff = inline_diff(s, ("<del>", "</del>"), ("<ins>", "</ins>"), ('<span class="ck-meaning">', "</span>"),
                            escape=esc)
         parts.append(f'<div class="ck-source">{diff}</div>')
@@ -111,6 +135,15 @@ def _open_source(s: SentenceCheck) -> None:
     st.query_params.update({"source": s.span.source_id, "start": str(s.span.start), "end": str(s.span.end)})
 
 
+def draft_text(data: bytes, name: str) -> str:
+    """An uploaded draft as text: a Word file's text (headings, lists and tables as Markdown), else UTF-8."""
+    if name.lower().endswith(".docx"):
+        from indexer.ingest.convert import convert_bytes
+
+        return check_draft_text(convert_bytes(data, "docx", name=name).text)
+    return read_draft(data, name)
+
+
 def _submit() -> None:
     st.session_state.check_submitted = st.session_state.get("check_text", "")
     st.session_state.check_error = None
@@ -122,7 +155,7 @@ def _uploaded() -> None:
     if upload is None:
         return
     try:
-        text = read_draft(upload.getvalue(), upload.name)
+        text = draft_text(upload.getvalue(), upload.name)
     except IndexerError as e:
         st.session_state.check_error = str(e)
         st.session_state.check_submitted = None
@@ -141,10 +174,10 @@ def _checked(build_key: tuple, draft: str, _engine) -> CheckReport:
 def render_check(engine) -> None:
     st.html(CSS)
     st.subheader("Check wording")
-    st.caption("Paste a draft (or upload a .txt or .md file) to see, for each sentence, whether the sources say it, "
+    st.caption("Paste a draft (or upload a .txt, .md or .docx file) to see, for each sentence, whether the sources say it, "
                f"in what words, and where. Up to {MAX_DRAFT_CHARS:,} characters.")
     st.text_area("Draft", key="check_text", height=200, placeholder="Paste the draft here…")
-    st.file_uploader("…or upload a draft", type=["txt", "md"], key="check_upload", on_change=_uploaded)
+    st.file_uploader("…or upload a draft", type=["txt", "md", "docx"], key="check_upload", on_change=_uploaded)
     st.button("Check wording", type="primary", on_click=_submit, key="check_button")
     if st.session_state.get("check_error"):
         st.error(md_escape(st.session_state.check_error), icon=":material/error:")
@@ -169,8 +202,9 @@ def render_report(report: CheckReport) -> None:
     col_csv.download_button("Download report (CSV)", to_csv(report), file_name="wording-check.csv",
                             mime="text/csv", key="check_download_csv", icon=":material/download:")
     st.html(draft_html(report))
-    shown = st.pills("Show", list(VERDICTS), selection_mode="multi", default=list(VERDICTS), key="check_filter")
-    listed = [(n, s) for n, s in enumerate(report.sentences, 1) if s.verdict in (shown or VERDICTS)]
+    shown = st.pills("Show", list(ALL_VERDICTS), selection_mode="multi", default=list(ALL_VERDICTS),
+                     key="check_filter")
+    listed = [(n, s) for n, s in enumerate(report.sentences, 1) if s.verdict in (shown or ALL_VERDICTS)]
     for number, s in listed[:DETAILS_SHOWN]:
         with st.container(border=True, key=f"ck-sentence-{number}"):
             st.html(sentence_html(number, s))

@@ -225,6 +225,21 @@ def source_card_html(record: SourceRecord, changed: str = "") -> str:
     return (
         f'<div class="qa-source-card"><h4>{esc(record.title)}</h4>'
         + source_meta_html(record, (f"id {record.source_id}", f"{record.passages} passages"))
+        + origin_html(record)
         + f'<div class="qa-meta">sha256 <code>{esc(record.sha256)}</code></div>'
         + f'<div class="qa-meta">{notes}</div>{warn}</div>'
     )
+
+
+def origin_html(record: SourceRecord) -> str:
+    """Where a source came from: the URL or file it was added from, when, and with which extractor."""
+    if not record.original:
+        return '<div class="qa-meta">Origin: a file put into the corpus folder</div>'
+    origin = (f'<a href="{esc(record.original)}" target="_blank" rel="noopener noreferrer">{esc(record.original)}</a>'
+              if record.original.startswith(("https://", "http://")) else f"file {esc(record.original)}")
+    parts = [f"Origin: {origin}"]
+    if record.added:
+        parts.append(f"added {esc(record.added)}")
+    if record.extractor:
+        parts.append(f"extracted with {esc(record.extractor)}")
+    return '<div class="qa-meta">' + " · ".join(parts) + "</div>"

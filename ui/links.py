@@ -17,6 +17,7 @@ from indexer.ingest.sources import sha256_bytes
 from indexer.ingest.structure import Block, document_blocks
 
 Span = tuple[int, int]
+MAX_DIGITS = 12  # a character offset: far above any source's length, far below Python's integer-digit limit
 
 
 class LinkError(IndexerError, ValueError):
@@ -47,8 +48,8 @@ def open_link(engine: Engine, params: Mapping[str, str]) -> SourceView:
         raise LinkError("The link names no source. Open a source from the Sources view or from a citation.")
     record = engine.index.source(source_id)
     if record is None:
-        known = ", ".join(s.source_id for s in engine.index.sources)
-        raise LinkError(f"There is no source {source_id!r} in the index. Known sources: {known}.")
+        raise LinkError(f"There is no source {source_id[:80]!r} in the index, which has {len(engine.index.sources)} "
+                        "sources (the Sources view lists them).")
     text = engine.source_text(source_id)
     cited = parse_range(params.get("start"), params.get("end"), len(text))
     changed = sha256_bytes(text.encode("utf-8")) != record.sha256
@@ -66,8 +67,10 @@ def parse_range(start: str | None, end: str | None, length: int) -> Span | None:
     numbers = []
     for name, value in (("start", start), ("end", end)):
         value = str(value).strip()
-        if not value.isascii() or not value.isdigit():
-            raise LinkError(f"{name} must be a whole number of characters (0 or more). Got {value[:40]!r}.")
+        if not value.isascii() or not value.isdigit() or len(value) > MAX_DIGITS:
+            shown = f"{value[:20]}…" if len(value) > 20 else value
+            raise LinkError(f"{name} must be a whole number of characters (0 or more, at most {MAX_DIGITS} digits). "
+                            f"Got {shown!r}.")
         numbers.append(int(value))
     a, b = numbers
     if a >= b:

@@ -7,6 +7,7 @@ import streamlit as st
 from indexer import Engine, IndexerError
 from ui.html import SCROLL_SCRIPT, esc, md_escape, source_html, source_meta_html
 from ui.links import open_link
+from ui.resources import render_rebuild_button
 
 SOURCE_PARAMS = ("source", "start", "end")
 
@@ -46,7 +47,8 @@ def render_reader(engine: Engine) -> None:
                    "again later.")
     if view.changed:
         st.warning("This file changed since the index was built, so the marked characters may not be the ones "
-                   "that were cited. Rebuild the index in **Sources**.")
+                   "that were cited. Rebuild the index to cite the current text.")
+        render_rebuild_button(engine, key="rebuild-reader")
     st.divider()
     st.html(source_html(view))
     if view.cited:

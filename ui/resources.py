@@ -9,9 +9,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from indexer import Config, Engine, IndexerError, build_index, index_status
+from indexer import Config, Engine, IndexerError, index_status
 from indexer.index import embedder as embedders
-from indexer.index.build import IndexStatus
+from indexer.index.build import IndexStatus, update_index
 from ui.highlight import VectorCache
 from ui.html import md_escape
 
@@ -50,6 +50,25 @@ def corpus_status(corpus_dir: str, index_dir: str, model_name: str) -> IndexStat
     return index_status(Config(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), model_name=model_name))
 
 
+def current_engine() -> Engine:
+    """The shared engine, reloaded when a build elsewhere (the command line, another page process) replaced the
+    index on disk: checked on every run of the page, which reads one small file."""
+    engine = load_engine(*folders())
+    if engine.replaced_on_disk():
+        load_engine.clear()
+        corpus_status.clear()
+        engine = load_engine(*folders())
+    return engine
+
+
+def reload_engine(message: str) -> None:
+    """After this process changed the index: load it anew in every session, say what happened, rerun."""
+    load_engine.clear()
+    corpus_status.clear()
+    st.session_state.flash = message
+    st.rerun()
+
+
 def status_of(engine: Engine) -> IndexStatus:
     c = engine.config
     return corpus_status(str(c.corpus_dir), str(c.index_dir), c.model_name)
@@ -61,20 +80,26 @@ def unbuilt_config() -> Config:
 
 
 def rebuild(config: Config) -> None:
-    """Build the index again and load it. Other sessions keep the old one until the new one is in place."""
+    """Bring the index up to date (only new or changed passages are embedded) and load it. Other sessions keep
+    the old one until the new one is in place."""
     lock = rebuild_lock()
     if not lock.acquire(blocking=False):
         st.info("A rebuild is already running. Reload the page in a moment.")
         return
     try:
         with st.spinner("Rebuilding the index…"):
-            report = build_index(config, load_model(), force=True)
+            report = update_index(config, load_model())
     except IndexerError as e:
         st.error(md_escape(e))
         return
     finally:
         lock.release()
-    load_engine.clear()
-    corpus_status.clear()
-    st.session_state.flash = report.message
-    st.rerun()
+    for warning in report.warnings:
+        st.session_state.setdefault("warnings", []).append(warning)
+    reload_engine(report.message)
+
+
+def render_rebuild_button(engine: Engine, key: str) -> None:
+    """The Rebuild button, wherever the page tells the user the index is out of date."""
+    if st.button("Rebuild the index", type="primary", key=key, icon=":material/refresh:"):
+        rebuild(engine.config)

@@ -19,14 +19,14 @@ from indexer.ask.search import Hit, hybrid_rank
 from indexer.ask.spelling import Speller
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.config import Config
-from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, SourceError
+from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
 from indexer.index import store
 from indexer.index.build import IndexStatus, build_index, index_status
 from indexer.index.embedder import Embedder, load_embedder
 from indexer.index.represent import ranking_text
 from indexer.ingest.passages import HEADING_SEPARATOR
-from indexer.ingest.sources import display_path
-from indexer.lexicon import LEXICON_FILE, DrugNames, Lexicon
+from indexer.ingest.sources import display_path, open_no_follow, outside_corpus
+from indexer.lexicon import DrugNames, Lexicon
 from indexer.text.tokens import terms
 
 log = logging.getLogger(__name__)
@@ -113,9 +113,11 @@ class Engine:
         `on_build(reason)` is called before a build, so the caller can tell the user.
         """
         config = config or Config()
-        # The drug dictionary starts loading in the background while the model loads.
-        drug_names = drug_names or DrugNames(Path(config.index_dir) / LEXICON_FILE)
         status = index_status(config)
+        if status.state == "foreign":
+            raise NotAnIndex(status.reason)
+        # The drug dictionary starts loading in the background while the model loads.
+        drug_names = drug_names or DrugNames(store.lexicon_path(config.index_dir))
         if status.state == "missing" and not build:
             raise IndexNotFound(status.reason)
         if status.state == "broken":
@@ -124,17 +126,29 @@ class Engine:
         if build and status.state in ("missing", "stale"):
             if status.state == "missing" and not Path(config.corpus_dir).is_dir():
                 raise SourceError(
-                    f"There is no index at {config.index_dir} and no corpus folder {display_path(config.corpus_dir)} "
-                    "to build one from. Pass --corpus DIR."
+                    f"There is no index at {display_path(config.index_dir)} and no corpus folder "
+                    f"{display_path(config.corpus_dir)} to build one from. Pass --corpus DIR."
                 )
             if on_build:
                 on_build(status)
-            build_index(config, embedder, force=True, progress=progress)
+            # Waits for a build of the same index already running (and then builds only if still needed).
+            build_index(config, embedder, progress=progress, wait=True)
         index = store.load(config.index_dir, config.model_name, embedder.dimension)
         return cls(index, embedder, config, drug_names)
 
     def status(self) -> IndexStatus:
         return index_status(self.config)
+
+    @property
+    def build_id(self) -> str | None:
+        """The id of the build this engine answers from."""
+        return self.index.manifest.get("build_id")
+
+    def replaced_on_disk(self) -> bool:
+        """Whether another build has replaced the index on disk since this engine loaded it (reads one small
+        file: cheap enough to check before every question; reopen the engine to answer from the new one)."""
+        on_disk = store.current_build_id(self.config.index_dir)
+        return on_disk is not None and on_disk != self.build_id
 
     # -- asking -------------------------------------------------------------------------------------------
 
@@ -189,13 +203,22 @@ class Engine:
         """The current text of a source file (`ui.links` checks it against the index's checksum)."""
         record = self.index.source(source_id)
         if record is None:
-            raise SourceError(f"There is no source {source_id!r}. Known sources: "
-                              + ", ".join(s.source_id for s in self.index.sources) + ".")
-        path = Path(self.config.corpus_dir) / record.file
+            raise SourceError(f"There is no source {source_id!r} in the index, which has "
+                              f"{len(self.index.sources)} sources (the Sources view lists them).")
+        corpus = Path(self.config.corpus_dir)
+        path = corpus / record.file
+        why = outside_corpus(path, corpus) if Path(record.file).name == record.file else "it is outside the folder"
+        if why:
+            log.warning("Refused to serve %s for the source %r: %s.", path, source_id, why)
+            raise SourceError(f"The source file of {source_id!r} is not served: {why}. Put the article itself into "
+                              "the corpus folder and rebuild the index.")
         try:
-            return path.read_bytes().decode("utf-8")
+            with open_no_follow(path) as f:
+                return f.read().decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise SourceError(f"The source file {display_path(path)} cannot be read ({e}). Rebuild the index.") from e
+            log.warning("Cannot read the source file %s: %s", path, e)
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
+            raise SourceError(f"The source file {record.path} cannot be read ({reason}). Rebuild the index.") from e
 
     def _mask(self, sources: Iterable[str] | None) -> np.ndarray | None:
         if sources is None:
@@ -203,8 +226,8 @@ class Engine:
         wanted = list(sources)
         unknown = [s for s in wanted if s not in self._source_numbers]
         if unknown:
-            raise ConfigError(f"Unknown source {unknown[0]!r}. Known sources: "
-                              + ", ".join(self._source_numbers) + ".")
+            raise ConfigError(f"Unknown source {unknown[0]!r}: the index has {len(self._source_numbers)} sources "
+                              "(the Sources view lists them).")
         if not wanted:
             raise ConfigError("Choose at least one source to search.")
         numbers = [self._source_numbers[s] for s in wanted]

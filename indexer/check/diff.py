@@ -1,8 +1,10 @@
 """Word-level differences between a draft sentence and a source span, each flagged when it can alter the meaning.
 
 A change can alter the meaning when the two sides differ in a number, dose or unit; in a negation ("not", "no",
-"never"); in a hedge, quantifier or degree word ("may" → "will", "most" → "all", "moderate" → "high"); or in the
-drugs and drug classes they name (SSRIs ↔ SNRIs). These are what a reviewer must not miss.
+"never"); in a hedge, quantifier or degree word ("may" → "will", "most" → "all", "moderate" → "high"); in words of
+opposite sense ("increase" → "decrease" is a direction, "safe" → "dangerous" an antonym, when the rules are given
+`opposites`, see `indexer.check.antonyms`); or in the drugs and drug classes they name (SSRIs ↔ SNRIs). These are what a
+reviewer must not miss.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class Change:
     draft: str
     source: str
     meaning: bool
-    reasons: tuple[str, ...] = ()  # "number", "negation", "hedge", "drug"
+    reasons: tuple[str, ...] = ()  # "number", "negation", "hedge", "drug", "antonym", "direction", "quantifier"
     draft_start: int = 0  # offsets of the changed words in the draft and in the source file
     draft_end: int = 0
     source_start: int = 0
@@ -86,10 +88,12 @@ def _key(raw: str) -> str:
 
 
 class MeaningRules:
-    """Decides which changes can alter the meaning. `drug_spans(words)` finds drug and class mentions."""
+    """Decides which changes can alter the meaning. `drug_spans(words)` finds drug and class mentions;
+    `opposites(draft word, source word)` names how two words oppose ("antonym", "direction") or returns None."""
 
-    def __init__(self, drug_spans=None) -> None:
+    def __init__(self, drug_spans=None, opposites=None) -> None:
         self._drug_spans = drug_spans or (lambda words: [])
+        self._opposites = opposites
 
     def drug_names(self, tokens: list[Token], text: str) -> list[set[str]]:
         """For each token, the drugs or classes whose mention covers it."""
@@ -113,6 +117,12 @@ class MeaningRules:
             out.append("hedge")
         if draft_drugs != source_drugs:
             out.append("drug")
+        if self._opposites is not None:
+            words_d = [k for k in d if k[0].isalpha()]
+            words_s = [k for k in s if k[0].isalpha()]
+            for reason in dict.fromkeys(self._opposites(a, b) for a in words_d for b in words_s):
+                if reason and reason not in out:
+                    out.append(reason)
         return tuple(out)
 
 

@@ -8,9 +8,10 @@ import re
 import textwrap
 
 from indexer.check.diff import Change
-from indexer.check.verdicts import VERDICTS, CheckReport, SentenceCheck
+from indexer.check.verdicts import ALL_VERDICTS, CheckReport, SentenceCheck
 
 VERDICT_LABELS = {
+    "conflicts": "a source says otherwise",
     "verbatim": "the source says exactly this",
     "changed": "the source's wording with changes",
     "paraphrase": "the same claim in other words",
@@ -60,8 +61,16 @@ def inline_diff(s: SentenceCheck, deleted=("[-", "-]"), inserted=("{+", "+}"), m
     return "".join(out)
 
 
-def describe(c: Change) -> str:
-    """One change in words: 'replaced "may" with "will" (can alter the meaning: hedge)'."""
+def describe(c: Change, conflict: bool = False) -> str:
+    """One change in words: 'replaced "may" with "will" (can alter the meaning: hedge)'; with `conflict`, what
+    the draft and the source say that conflicts: 'the draft says "lowers", the source "increase" (direction)'."""
+    if conflict:
+        reasons = ", ".join(c.reasons)
+        if c.kind == "replaced":
+            return f'the draft says "{c.draft}", the source "{c.source}" ({reasons})'
+        if c.kind == "inserted":
+            return f'the draft says "{c.draft}", the source does not ({reasons})'
+        return f'the source says "{c.source}", the draft does not ({reasons})'
     if c.kind == "replaced":
         text = f'replaced "{c.source}" with "{c.draft}"'
     elif c.kind == "inserted":
@@ -71,23 +80,56 @@ def describe(c: Change) -> str:
     return text + (f" (can alter the meaning: {', '.join(c.reasons)})" if c.meaning else "")
 
 
+def mark(text: str, offset: int, ranges: list[tuple[int, int]], marks=("[[", "]]"), escape=str) -> str:
+    """`text` (which starts at `offset` in its file) with the character ranges (file offsets) between `marks`;
+    empty ranges and ranges outside the text are skipped. `escape` is applied to every piece of text."""
+    out, pos = [], 0
+    for a, b in sorted({(a - offset, b - offset) for a, b in ranges if a < b}):
+        if a < pos or a < 0 or b > len(text):
+            continue
+        out += [escape(text[pos:a]), marks[0], escape(text[a:b]), marks[1]]
+        pos = b
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def marked_draft(s: SentenceCheck, marks=("[[", "]]"), escape=str) -> str:
+    """The draft sentence with its conflicting words marked."""
+    return mark(s.text, s.start, [(c.draft_start, c.draft_end) for c in s.changes], marks, escape)
+
+
+def marked_source(s: SentenceCheck, marks=("[[", "]]"), escape=str) -> str:
+    """The source span with the words that conflict with the draft marked."""
+    if s.span is None:
+        return ""
+    return mark(s.span.text, s.span.start, [(c.source_start, c.source_end) for c in s.changes], marks, escape)
+
+
 def summary_line(report: CheckReport) -> str:
     summary = report.summary()
-    counts = ", ".join(f"{summary[v]} {v}" for v in VERDICTS)
+    counts = ", ".join(f"{summary[v]} {v}" for v in ALL_VERDICTS)
     return (f"{summary['sentences']} sentences: {counts}. {summary['meaning_changes']} change(s) that can alter the "
             "meaning.")
 
 
 def to_text(report: CheckReport, width: int = 100) -> str:
-    """The readable listing of the CLI."""
+    """The readable listing of the CLI. Conflicting words are [[marked]] in the draft and in the source."""
     out = [summary_line(report)]
     for number, s in enumerate(report.sentences, 1):
-        flag = f"  !! {s.meaning_changes} meaning change(s)" if s.meaning_changes else ""
+        if s.verdict == "conflicts":
+            flag = f"  !! {s.meaning_changes} conflicting word(s)"
+        else:
+            flag = f"  !! {s.meaning_changes} meaning change(s)" if s.meaning_changes else ""
         out.append(f"\n[{number}] {s.verdict.upper()} ({VERDICT_LABELS[s.verdict]}; score {s.score:.2f}){flag}")
-        out.extend(textwrap.wrap(f"Draft: {s.text}", width, initial_indent="    ", subsequent_indent="    "))
+        draft = marked_draft(s) if s.verdict == "conflicts" else s.text
+        out.extend(textwrap.wrap(f"Draft: {draft}", width, initial_indent="    ", subsequent_indent="    "))
         if s.span is None:
             continue
         out.append(f"    Source: {s.span.title} — {s.span.path} chars {s.span.start}–{s.span.end}")
+        if s.verdict == "conflicts":
+            out.extend(textwrap.wrap(marked_source(s), width, initial_indent="      ", subsequent_indent="      "))
+            out.extend(f"      !! {describe(c, conflict=True)}" for c in s.changes)
+            continue
         if s.verdict != "changed":
             out.extend(textwrap.wrap(s.span.text, width, initial_indent="      ", subsequent_indent="      "))
             continue
@@ -108,9 +150,17 @@ def md(text: str) -> str:
 def to_markdown(report: CheckReport, title: str = "Wording check") -> str:
     summary = report.summary()
     out = [f"# {md(title)}", "", "| Verdict | Sentences |", "|---|---|"]
-    out += [f"| {v} | {summary[v]} |" for v in VERDICTS]
+    out += [f"| **{v}** | **{summary[v]}** |" if v == "conflicts" else f"| {v} | {summary[v]} |" for v in ALL_VERDICTS]
     out += [f"| **meaning changes** | **{summary['meaning_changes']}** |", ""]
     for number, s in enumerate(report.sentences, 1):
+        if s.verdict == "conflicts":
+            out += [f"## {number}. conflicts — ⚠ {VERDICT_LABELS['conflicts']}", "",
+                    f"**Draft** (chars {s.start}–{s.end}): {marked_draft(s, ('⚠ **', '**'), md_keep)}", "",
+                    f"**Source**: {md(s.span.title)} — `{s.span.path}` chars {s.span.start}–{s.span.end}", "",
+                    f"> {marked_source(s, ('⚠ **', '**'), md_keep)}", ""]
+            out += [f"- ⚠ {md(describe(c, conflict=True))}" for c in s.changes]
+            out.append("")
+            continue
         flag = f" — ⚠ {s.meaning_changes} meaning change(s)" if s.meaning_changes else ""
         out += [f"## {number}. {s.verdict}{flag}", "", f"**Draft** (chars {s.start}–{s.end}): {md(s.text)}", ""]
         if s.span is None:
@@ -140,7 +190,8 @@ def to_csv(report: CheckReport) -> str:
         row = [number, s.start, s.end, s.text, s.verdict, f"{s.score:.4f}", s.meaning_changes,
                span.source_id if span else "", span.title if span else "", span.path if span else "",
                span.start if span else "", span.end if span else "", span.text if span else "",
-               inline_diff(s) if s.changes else "", "; ".join(describe(c) for c in s.changes)]
+               inline_diff(s) if s.changes else "",
+               "; ".join(describe(c, conflict=s.verdict == "conflicts") for c in s.changes)]
         writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
 

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from indexer.check.diff import Token, normalize, tokenize
-from indexer.errors import SourceError
+from indexer.errors import IndexerError, SourceError
+from indexer.index import store
+from indexer.index.vectors import text_key
 from indexer.ingest.sources import sha256_bytes
 from indexer.ingest.structure import document_blocks
 from indexer.lexicon import DrugFinder
@@ -111,8 +113,7 @@ def build_span_index(engine: Engine, key: tuple = ()) -> SpanIndex:
         spans.extend(source_spans(record.source_id, record.title, record.path, text))
     if not spans:
         raise SourceError("The sources have no sentence to compare a draft with. Check the corpus folder.")
-    log.info("Embedding %d source spans for wording checks", len(spans))
-    vectors = engine.embedder.encode_passages([s.text for s in spans], batch_size=engine.config.batch_size)
+    vectors = span_vectors(engine, spans)
     tokens = [tokenize(texts[s.source_id], s.start, s.end) for s in spans]
     words = [[t.key for t in toks if t.is_word] for toks in tokens]
     span_terms = [frozenset(terms(s.text)) for s in spans]
@@ -133,6 +134,29 @@ def build_span_index(engine: Engine, key: tuple = ()) -> SpanIndex:
         word_idf=_idf([set(words[n]) for n in np.flatnonzero(single)], sentences),
         single=single, claims=np.array([s.sentences >= 1 for s in spans]), drug_spans=DrugFinder(engine.lexicon),
     )
+
+
+def span_vectors(engine: Engine, spans: list[Span]) -> np.ndarray:
+    """The spans' vectors as the index build stored them (`span_vectors.npy`, keyed by the SHA-256 of each span's
+    text): a check embeds only its draft. A span the index lacks (an index of an older build) is embedded here."""
+    try:
+        keys, matrix = store.load_span_vectors(engine.config.index_dir)
+    except IndexerError as e:
+        log.warning("%s Embedding the spans now.", e)
+        keys, matrix = [], np.zeros((0, 0), dtype=np.float32)
+    rows = {k: i for i, k in enumerate(keys)}
+    wanted = [rows.get(text_key(s.text)) for s in spans]
+    missing = [n for n, row in enumerate(wanted) if row is None]
+    if not missing:
+        return np.asarray(matrix[wanted], dtype=np.float32)
+    log.warning("Embedding %d of %d source spans the index does not hold.", len(missing), len(spans))
+    made = engine.embedder.encode_passages([spans[n].text for n in missing], batch_size=engine.config.batch_size)
+    out = np.zeros((len(spans), made.shape[1]), dtype=np.float32)
+    present = [n for n, row in enumerate(wanted) if row is not None]
+    if present:
+        out[present] = matrix[[wanted[n] for n in present]]
+    out[missing] = made
+    return out
 
 
 def _idf(bags: list, count: int) -> dict[str, float]:

@@ -1,9 +1,21 @@
 """Check my wording: each sentence of a draft against the closest source span, with a verdict.
 
+    conflicts    a source says something incompatible, in other words: the opposite polarity or direction, a
+                 different number, quantifier or hedge, another drug or class, an antonym (the conflicting words
+                 of both sides are the sentence's changes)
     verbatim     the source says exactly this (case, curly vs straight quotes, dashes and spacing ignored)
-    changed      nearly the source's wording, with words changed, added or dropped (a word-level diff)
-    paraphrase   the same claim in other words (close in meaning by the embedding model)
+    changed      nearly the source's wording, with words changed, added or dropped (a word-level diff); each change
+                 that can alter the meaning is flagged, and the source supports the sentence only when none is
+    paraphrase   the same claim in other words: close in meaning, and nothing in it conflicts with the span
     unsupported  no source says this
+
+A near copy stays `changed` even when a change reverses it ("does not interact" → "does interact"): its diff
+already marks the reversing words (with the reason: negation, antonym, direction...), and `changed` with a meaning
+change is a warning. `conflicts` is for sentences in other words, where no word diff would show the reversal.
+
+Sentences in other words are compared with candidate spans found by meaning and by shared rare words
+(`evidence.py`), aligned word by word (`align.py`) and checked for conflicts (`conflict.py`); a span supports the
+sentence when it is close enough, nothing conflicts, and the fitted model (`support.py`) agrees.
 
 Candidate spans are every sentence of every source (headings included) and runs of two or three consecutive
 sentences of one paragraph, each an exact slice of the source file. They are embedded once per engine and index
@@ -19,13 +31,20 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
-from indexer.check.diff import NUMBER_WORDS, Change, MeaningRules, diff, normalize, tokenize
+from indexer.check.antonyms import load_lexicon
+from indexer.check.diff import Change, MeaningRules, diff, normalize, tokenize
+from indexer.check.evidence import Assessment, Evidence
 from indexer.check.spans import Span, SpanIndex, span_index
+from indexer.check.support import SupportModel, feature_values, load_support_model
 from indexer.errors import DraftError
 from indexer.text.sentences import skip_marker, split_sentences
 from indexer.text.tokens import STOPWORDS, terms
 
+# The verdicts before `conflicts` existed, in their order (callers that colour or filter by verdict use it);
+# ALL_VERDICTS adds `conflicts`, first: what a writer must see first.
 VERDICTS = ("verbatim", "changed", "paraphrase", "unsupported")
+ALL_VERDICTS = ("conflicts", *VERDICTS)
+SUPPORTING = ("verbatim", "changed", "paraphrase")  # `changed` only with no meaning change flagged
 MAX_DRAFT_CHARS = 100_000
 
 
@@ -49,6 +68,16 @@ class Thresholds:
     term_weight: float = 0.5
     cosine_window: float = 0.05  # spans this close to the nearest by cosine compete on shared terms
     run_margin: float = 0.03  # a run of sentences must beat the best single sentence by this much
+    # "conflicts": a span conflicting with the sentence must be about the same thing: cosine + term_weight × (share
+    # of the sentence's content words the alignment links, weighted by rarity) reaches `conflict_support` and the
+    # cosine alone `conflict_cosine`. Lower than for a paraphrase: the reversing words themselves pull the
+    # cosine and the shared words down.
+    conflict_support: float = 0.85
+    conflict_cosine: float = 0.55
+    conflict_margin: float = 0.05  # ... and be (nearly) the span most about the same thing
+    # A span this close by cosine, with nothing conflicting, supports the sentence whatever the model says (the
+    # model is fitted on claims whose spans are rarely this close).
+    paraphrase_close: float = 0.85
 
 
 @dataclass(frozen=True)
@@ -59,13 +88,18 @@ class SentenceCheck:
     verdict: str
     score: float  # 1.0 for verbatim, the word similarity for changed, the embedding similarity otherwise
     span: Span | None  # None exactly when the verdict is "unsupported"
-    changes: tuple[Change, ...] = ()
+    changes: tuple[Change, ...] = ()  # for "conflicts", the conflicting words of both sides
     lexical: float = 0.0
     semantic: float = 0.0
 
     @property
     def meaning_changes(self) -> int:
         return sum(1 for c in self.changes if c.meaning)
+
+    @property
+    def supported(self) -> bool:
+        """Whether the verdict presents the sentence as said by the source."""
+        return self.verdict in SUPPORTING and not (self.verdict == "changed" and self.meaning_changes)
 
 
 @dataclass(frozen=True)
@@ -76,6 +110,7 @@ class CheckReport:
     def summary(self) -> dict:
         counts = Counter(s.verdict for s in self.sentences)
         return {
+            "conflicts": counts.get("conflicts", 0),
             "sentences": len(self.sentences),
             **{verdict: counts.get(verdict, 0) for verdict in VERDICTS},
             "meaning_changes": sum(s.meaning_changes for s in self.sentences),
@@ -132,8 +167,10 @@ def check(engine, draft: str, thresholds: Thresholds | None = None,
     """Compare every sentence of `draft` with the sources of `engine`'s index."""
     spans = validate_draft(draft, max_chars)
     index = span_index(engine)
-    rules = MeaningRules(index.drug_spans)
+    lexicon = load_lexicon()
+    rules = MeaningRules(index.drug_spans, lexicon.opposition)
     t = thresholds or Thresholds()
+    judge = _Judge(Evidence(index, lexicon), load_support_model(), t)
     results: list[SentenceCheck | None] = []
     for a, b in spans:  # exact copies first: they need no embedding
         exact = index.exact.get(normalize(draft[a:b]))
@@ -143,12 +180,12 @@ def check(engine, draft: str, thresholds: Thresholds | None = None,
     if rest:
         vectors = engine.embedder.encode_queries([draft[spans[i][0] : spans[i][1]] for i in rest])
         for i, vector in zip(rest, vectors, strict=True):
-            results[i] = _check_sentence(draft, *spans[i], vector, index, rules, t)
+            results[i] = _check_sentence(draft, *spans[i], vector, index, rules, t, judge)
     return CheckReport(draft, tuple(results))
 
 
 def _check_sentence(draft: str, start: int, end: int, vector: np.ndarray, index: SpanIndex, rules: MeaningRules,
-                    t: Thresholds) -> SentenceCheck:
+                    t: Thresholds, judge: _Judge) -> SentenceCheck:
     text = draft[start:end]
     tokens = tokenize(draft, start, end)
     words = [tok.key for tok in tokens if tok.is_word]
@@ -160,34 +197,84 @@ def _check_sentence(draft: str, start: int, end: int, vector: np.ndarray, index:
         return SentenceCheck(text, start, end, "changed", round(ratio, 4), span, tuple(changes), ratio,
                              float(cosines[best]))
 
-    chosen, share = _closest_meaning(text, cosines, index, t)
-    cosine = float(cosines[chosen]) if chosen >= 0 else 0.0
-    if chosen >= 0 and _restates(text, index.spans[chosen], cosine, share, index, t):
-        return SentenceCheck(text, start, end, "paraphrase", round(cosine, 4), index.spans[chosen], (), ratio, cosine)
+    own = set(terms(text))
+    assessed = [judge.evidence.assess(draft, tokens, own, n, float(cosines[n]))
+                for n in judge.evidence.candidates(own, cosines)]
+    supporting = judge.supporting(assessed, index)
+    conflicting = judge.conflicting(assessed, index)
+    if supporting is not None and (conflicting is None or judge.related(conflicting) < judge.related(supporting)):
+        return SentenceCheck(text, start, end, "paraphrase", round(supporting.cosine, 4),
+                             index.spans[supporting.span], (), ratio, supporting.cosine)
+    if conflicting is not None:
+        return SentenceCheck(text, start, end, "conflicts", round(conflicting.cosine, 4),
+                             index.spans[conflicting.span], conflicting.conflicts, ratio, conflicting.cosine)
+    cosine = max((a.cosine for a in assessed), default=0.0)
     return SentenceCheck(text, start, end, "unsupported", round(cosine, 4), None, (), ratio, cosine)
 
 
-def _restates(text: str, span: Span, cosine: float, share: float, index: SpanIndex, t: Thresholds) -> bool:
-    """Whether a sentence is a paraphrase of a span: close in meaning, sharing rare terms, adding no number and
-    naming no drug the span does not."""
-    if cosine < t.paraphrase_cosine or cosine + t.term_weight * share < t.paraphrase_support:
-        return False
-    return not new_numbers(text, span.text) and not index.drug_spans.unsupported_names(text, span.text, span.title)
+def _is_title(span: Span) -> bool:
+    """A span that is its source's title states a topic, not a claim: it conflicts with nothing."""
+    return normalize(span.text) == normalize(span.title)
 
 
-def new_numbers(sentence: str, span_text: str) -> set[str]:
-    """Numbers the sentence states that the span does not ("about 40 minutes", "one in three"): a paraphrase
-    restates a claim, it does not add figures to it."""
-    def numbers(text: str) -> set[str]:
-        keys = [t.key for t in tokenize(text)]
-        found = {k.rstrip("%") for k in keys if k[0].isdigit()}
-        found |= {k for k in keys if k in NUMBER_WORDS}
-        return found
+class _Judge:
+    """Decides, among a sentence's assessed candidate spans, which one supports it or conflicts with it."""
 
-    own = numbers(sentence)
-    if "one" in own and "one" not in numbers(span_text):
-        own.discard("one")  # "one" is as often a pronoun ("one common concern")
-    return own - numbers(span_text)
+    def __init__(self, evidence: Evidence, model: SupportModel, t: Thresholds) -> None:
+        self.evidence = evidence
+        self.model = model
+        self.t = t
+
+    def support(self, a: Assessment) -> float:
+        return a.cosine + self.t.term_weight * a.share
+
+    def related(self, a: Assessment) -> float:
+        """How much the sentence is about the span, whatever it says of it: cosine + term_weight × the rarity-
+        weighted share of the sentence's content words the alignment links."""
+        return a.cosine + self.t.term_weight * a.coverage
+
+    def supports(self, a: Assessment, index: SpanIndex) -> bool:
+        """Close in meaning and sharing rare terms, adding no number or drug, nothing conflicting, and the model
+        agrees."""
+        t = self.t
+        if a.cosine < t.paraphrase_cosine or self.support(a) < t.paraphrase_support:
+            return False
+        if a.conflicts or a.added_numbers or a.new_drugs:
+            return False
+        return a.cosine >= t.paraphrase_close or self.model.supports(feature_values(a, index.spans[a.span].sentences))
+
+    def supporting(self, assessed: list[Assessment], index: SpanIndex) -> Assessment | None:
+        """The supporting span: among those nearly as near by cosine as the nearest, the best by cosine +
+        term_weight × share; a run of sentences only when it is nearer by `run_margin` than the best single
+        sentence as well. Headings are never candidates."""
+        return self.pick([a for a in assessed if self.supports(a, index)], index, self.support)
+
+    def pick(self, ok: list[Assessment], index: SpanIndex, score) -> Assessment | None:
+        """Among spans nearly as near by cosine as the nearest, the best by `score`; a run of sentences only when
+        it is nearer by `run_margin` than the best single sentence as well."""
+        if not ok:
+            return None
+        nearest = max(a.cosine for a in ok)
+        ok = [a for a in ok if a.cosine >= nearest - self.t.cosine_window]
+        single = max((a for a in ok if index.single[a.span]), key=score, default=None)
+        run = max((a for a in ok if not index.single[a.span]), key=score, default=None)
+        if single is None or (run is not None and run.cosine >= single.cosine + self.t.run_margin
+                              and score(run) > score(single)):
+            return run
+        return single
+
+    def conflicting(self, assessed: list[Assessment], index: SpanIndex) -> Assessment | None:
+        """The span the sentence is most about, when words of it conflict with the sentence and it is close
+        enough. A sentence naming a drug the span does not speak of conflicts with it only by that drug (a swap);
+        otherwise the span is silent on that drug, not contrary."""
+        t = self.t
+        if not assessed:
+            return None
+        best = max(self.related(a) for a in assessed)
+        ok = [a for a in assessed if a.conflicts and self.related(a) >= best - t.conflict_margin
+              and a.cosine >= t.conflict_cosine and self.related(a) >= t.conflict_support
+              and (not a.new_drugs or "drug" in a.reasons()) and not _is_title(index.spans[a.span])]
+        return self.pick(ok, index, self.related)
 
 
 def _closest_wording(words: list[str], index: SpanIndex, t: Thresholds,
@@ -221,39 +308,3 @@ def _closest_wording(words: list[str], index: SpanIndex, t: Thresholds,
             ratio, _, _, _, best = max(kept, key=lambda row: (row[1], row[0]))
             return best, ratio, True
     return best, ratio, False
-
-
-def _shared_weight(own: set[str], span_terms: frozenset[str], index: SpanIndex) -> float:
-    """The share of the sentence's content terms that the span contains, each weighted by its rarity in the
-    sources ("ketamine" is in nearly every sentence and says little; a term no source has weighs most)."""
-    if not own:
-        return 0.0
-    weight = {t: index.idf.get(t, index.max_idf) for t in own}
-    return sum(weight[t] for t in own & span_terms) / sum(weight.values())
-
-
-def _closest_meaning(text: str, cosines: np.ndarray, index: SpanIndex, t: Thresholds,
-                     depth: int = 20) -> tuple[int, float]:
-    """The span closest in meaning, and the (rarity-weighted) share of the sentence's terms it holds.
-
-    Among the spans nearly as near by cosine as the nearest (within `cosine_window`), the one with the highest
-    cosine + term_weight × share wins. A run of sentences is chosen over the best single sentence only when it is
-    nearer by `run_margin` in cosine as well (a run holds more terms, so shared terms alone favour it). Headings
-    are titles, not claims, and are never chosen."""
-    own = set(terms(text))
-    claims = np.where(index.claims, cosines, -np.inf)
-    if not index.claims.any():
-        return -1, 0.0
-    order = np.argsort(-claims)[: min(depth, int(index.claims.sum()))]
-    nearest = [int(n) for n in order if cosines[n] >= cosines[order[0]] - t.cosine_window]
-    share = {n: _shared_weight(own, index.terms[n], index) for n in nearest}
-
-    def support(n: int) -> float:
-        return float(cosines[n]) + t.term_weight * share[n]
-
-    single = max((n for n in nearest if index.single[n]), key=support, default=None)
-    run = max((n for n in nearest if not index.single[n]), key=support, default=None)
-    if single is None or (run is not None and cosines[run] >= cosines[single] + t.run_margin
-                          and support(run) > support(single)):
-        return run, share[run]
-    return single, share[single]

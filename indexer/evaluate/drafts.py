@@ -6,6 +6,11 @@ sentences joined by `join`. The expected span runs from the first quote's start 
 source (`also` lists other acceptable spans); `meaning` names the reason one change must be flagged with
 ("number", "negation", "hedge", "drug"). Sentences whose verdict is null are not scored.
 
+A sentence labelled "conflicts" says the opposite of its span (tests/eval/contradictions*.jsonl). When a file has
+such sentences the summary also gives the share of them *not presented as supported* (any verdict but verbatim,
+paraphrase, or changed with no meaning change flagged), the share reported as `conflicts` with the right span, and
+the share of labelled paraphrases found as supported (a supporting verdict and the right span).
+
     python -m indexer.evaluate.drafts tests/eval/drafts.jsonl [--verbose]
 """
 
@@ -31,6 +36,7 @@ class Scored:
     span_ok: bool
     meaning_ok: bool
     got_span: str
+    supported: bool = False  # the verdict presents the sentence as supported by its span
 
 
 def load_drafts(path: Path) -> list[dict]:
@@ -78,8 +84,10 @@ def _score(engine, draft_id: str, sentence: dict, got) -> Scored:
     meaning_ok = True
     if got and sentence.get("meaning"):
         meaning_ok = any(sentence["meaning"] in c.reasons for c in got.changes)
+    supported = got is not None and (verdict in ("verbatim", "paraphrase")
+                                     or (verdict == "changed" and not got.meaning_changes))
     return Scored(draft_id, sentence["text"], expected, verdict, verdict == expected, span_ok, meaning_ok,
-                  got.span.text if got and got.span else "")
+                  got.span.text if got and got.span else "", supported)
 
 
 def summary(scored: list[Scored]) -> dict:
@@ -91,6 +99,22 @@ def summary(scored: list[Scored]) -> dict:
         "verdict_and_span_accuracy": round(sum(s.verdict_ok and s.span_ok for s in scored) / n, 4),
         "meaning_flags_found": round(sum(s.meaning_ok for s in scored) / n, 4),
         "confusions": dict(confusion.most_common()),
+    } | contradiction_summary(scored)
+
+
+def contradiction_summary(scored: list[Scored]) -> dict:
+    """For files with sentences labelled "conflicts": how many were not presented as supported, how many were
+    reported as conflicts with the right span, and how many labelled paraphrases were found as supported."""
+    conflicts = [s for s in scored if s.expected == "conflicts"]
+    if not conflicts:
+        return {}
+    paraphrases = [s for s in scored if s.expected == "paraphrase"]
+    return {
+        "contradictions": len(conflicts),
+        "contradictions_not_supported": sum(not s.supported for s in conflicts),
+        "contradictions_as_conflicts": sum(s.verdict_ok and s.span_ok for s in conflicts),
+        "paraphrases": len(paraphrases),
+        "paraphrases_supported": sum(s.supported and s.span_ok for s in paraphrases),
     }
 
 

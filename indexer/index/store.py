@@ -1,41 +1,52 @@
 """The index on disk: a directory with a manifest, never a pickle.
 
-    manifest.json     format version, model, library versions, source checksums, counts, build time
+The index folder holds versions behind a pointer (see indexer.index.folder); one version holds:
+
+    manifest.json     format version, build id, model, library versions, source checksums, counts, build time
     sources.json      the sources' metadata (id, file, title, publisher, url, date, notes, sha256)
     passages.jsonl    one passage per line: source_id, start, end, heading, text
     vocabulary.json   words of the ranking text and their counts (for typo correction)
     drug_names.json   the drug-name dictionary, exported from drug-named-entity-recognition (fast start-up)
-    dense.faiss       normalized passage vectors (inner product search)
+    dense.faiss       normalized passage vectors (inner product search), one per passage, in passage order
+    vector_keys.json  SHA-256 of each passage's ranking text, in passage order: the vectors' keys for reuse
     bm25/             bm25s's own NumPy and JSON files
 
-It is written to a temporary directory beside the target and renamed into place, so a crash leaves the old
-index (or none), never a half-written one.
+A version is written into a temporary folder and switched in with one rename, so a crash leaves the old index
+(or none), never a half-written one.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from indexer.errors import IndexMismatch, IndexNotFound
+import numpy as np
+
+from indexer.errors import IndexerError, IndexMismatch, IndexNotFound
+from indexer.index import folder
 from indexer.index.dense import DenseIndex
+from indexer.index.folder import FORMAT_VERSION, MANIFEST, MARKER, REBUILD, current_build_id, version_dir
 from indexer.index.lexical import LexicalIndex
+from indexer.index.lock import LOCK, build_lock
 from indexer.ingest.passages import Passage
-from indexer.ingest.sources import Source
+from indexer.ingest.sources import Source, display_path
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3  # 2: drug_names.json; 3: passages carry context and kind
-MANIFEST = "manifest.json"
-FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "bm25")
-REBUILD = "Rebuild it with `python -m indexer build --force`."
+VECTOR_KEYS = "vector_keys.json"
+# The wording check's candidate spans (every sentence and run of two or three), embedded at build time: their
+# vectors and the SHA-256 of each span's text. Read only by `check`, memory-mapped (never on the question path).
+SPAN_VECTORS = "span_vectors.npy"
+SPAN_KEYS = "span_keys.json"
+FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "vector_keys.json",
+         "bm25", SPAN_VECTORS, SPAN_KEYS)
+LOAD_ATTEMPTS = 3  # a build may switch versions while a reader loads: it then reads the new one
+__all__ = ["FORMAT_VERSION", "LOCK", "MANIFEST", "MARKER", "current_build_id", "version_dir"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,9 @@ class SourceRecord:
     notes: str
     sha256: str
     passages: int
+    original: str = ""  # the file name or URL it was added from (empty for files put in by hand)
+    added: str = ""
+    extractor: str = ""
 
     @classmethod
     def of(cls, source: Source, passages: int) -> SourceRecord:
@@ -66,6 +80,9 @@ class SourceRecord:
             source.notes,
             source.sha256,
             passages,
+            source.original,
+            source.added,
+            source.extractor,
         )
 
 
@@ -80,6 +97,10 @@ class StoredIndex:
     dense: DenseIndex
     lexical: LexicalIndex
     drug_lexicon: dict | None = None  # written as drug_names.json (see indexer.lexicon.names.export_lexicon)
+    vector_keys: list[str] = field(default_factory=list)  # the key of each passage's vector (vector_keys.json)
+    span_keys: list[str] = field(default_factory=list)  # the key of each wording-check span's vector
+    span_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    drug_lexicon_file: Path | None = None  # or: the previous version's drug_names.json, copied as it is
 
     def source(self, source_id: str) -> SourceRecord | None:
         return next((s for s in self.sources if s.source_id == source_id), None)
@@ -96,31 +117,51 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def save(index: StoredIndex, directory: Path) -> None:
-    """Write the index atomically: into a temporary sibling directory, then renamed over `directory`."""
+def save(index: StoredIndex, directory: Path, wait: bool = False) -> str:
+    """Write the index as the new live version of the index folder `directory` (made when missing), holding its
+    build lock. Returns the build id. Raises NotAnIndex for a folder that is not an index."""
     directory = Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.tmp-", dir=directory.parent))
-    try:
-        _write_json(tmp / "sources.json", [s.__dict__ for s in index.sources])
-        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
-            for p in index.passages:
-                record = {"source_id": p.source_id, "start": p.start, "end": p.end, "heading": list(p.heading),
-                          "context": p.context, "kind": p.kind, "text": p.text}
-                f.write(json.dumps(record, ensure_ascii=False) + "\n")
-        _write_json(tmp / "vocabulary.json", index.vocabulary)
-        index.dense.save(tmp / "dense.faiss")
-        (tmp / "bm25").mkdir()
-        index.lexical.save(tmp / "bm25")
-        if index.drug_lexicon is not None:
-            with open(tmp / "drug_names.json", "w", encoding="utf-8") as f:
-                json.dump(index.drug_lexicon, f, ensure_ascii=False, separators=(",", ":"))
-        index.manifest["files"] = file_sizes(tmp)
-        _write_json(tmp / MANIFEST, index.manifest)  # last: a directory with a manifest is complete
-        _swap_into_place(tmp, directory)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    folder.claim(directory)
+    with build_lock(directory, wait=wait):
+        folder.clean(directory)
+        build_id = folder.new_build_id()
+        tmp = folder.start_version(directory, build_id)
+        try:
+            write_version(index, tmp, build_id)
+            folder.publish(directory, tmp, build_id)
+        except OSError as e:
+            raise folder.write_error(directory, e) from e
+        finally:
+            folder.clean(directory)
+    return build_id
+
+
+def write_version(index: StoredIndex, tmp: Path, build_id: str) -> None:
+    """Write every file of one version of the index into the folder `tmp` (the manifest last)."""
+    index.manifest["build_id"] = build_id
+    _write_json(tmp / "sources.json", [s.__dict__ for s in index.sources])
+    with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+        for p in index.passages:
+            record = {"source_id": p.source_id, "start": p.start, "end": p.end, "heading": list(p.heading),
+                      "context": p.context, "kind": p.kind, "text": p.text}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    _write_json(tmp / "vocabulary.json", index.vocabulary)
+    index.dense.save(tmp / "dense.faiss")
+    with open(tmp / VECTOR_KEYS, "w", encoding="utf-8") as f:
+        json.dump(index.vector_keys, f)
+    np.save(tmp / SPAN_VECTORS, np.ascontiguousarray(index.span_vectors, dtype=np.float32), allow_pickle=False)
+    with open(tmp / SPAN_KEYS, "w", encoding="utf-8") as f:
+        json.dump(index.span_keys, f)
+    (tmp / "bm25").mkdir()
+    index.lexical.save(tmp / "bm25")
+    if index.drug_lexicon is not None:
+        with open(tmp / "drug_names.json", "w", encoding="utf-8") as f:
+            json.dump(index.drug_lexicon, f, ensure_ascii=False, separators=(",", ":"))
+        index.manifest["drug_names_version"] = index.drug_lexicon.get("version")
+    elif index.drug_lexicon_file is not None:
+        shutil.copyfile(index.drug_lexicon_file, tmp / "drug_names.json")
+    index.manifest["files"] = file_sizes(tmp)
+    _write_json(tmp / MANIFEST, index.manifest)  # last: a directory with a manifest is complete
 
 
 def file_sizes(directory: Path) -> dict[str, int]:
@@ -132,33 +173,19 @@ def file_sizes(directory: Path) -> dict[str, int]:
     }
 
 
-def check_files(manifest: dict, directory: Path) -> None:
-    """Cheap integrity check: every data file the manifest lists is there, with the size it had."""
+def check_files(manifest: dict, directory: Path, shown: str | None = None) -> None:
+    """Cheap integrity check: every data file the manifest lists is in the version folder `directory`, with the
+    size it had."""
+    shown = shown or display_path(directory)
     expected = manifest.get("files")
     if not isinstance(expected, dict):
-        raise IndexMismatch(f"The index manifest in {directory} lists no files. {REBUILD}")
+        raise IndexMismatch(f"The index manifest in {shown} lists no files. {REBUILD}")
     for name, size in expected.items():
         path = Path(directory) / name
         if not path.exists():
-            raise IndexMismatch(f"The index at {directory} is missing {name}. {REBUILD}")
+            raise IndexMismatch(f"The index at {shown} is missing {name}. {REBUILD}")
         if path.stat().st_size != size:
-            raise IndexMismatch(f"{name} in the index at {directory} is damaged (size changed). {REBUILD}")
-
-
-def _swap_into_place(new: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-        os.rmdir(old)
-        os.rename(target, old)
-    try:
-        os.rename(new, target)
-    except BaseException:
-        if old is not None:
-            os.rename(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            raise IndexMismatch(f"{name} in the index at {shown} is damaged (size changed). {REBUILD}")
 
 
 def _write_json(path: Path, data) -> None:
@@ -167,28 +194,53 @@ def _write_json(path: Path, data) -> None:
 
 
 def read_manifest(directory: Path) -> dict:
-    directory = Path(directory)
-    path = directory / MANIFEST
-    if not path.exists():
-        raise IndexNotFound(f"No index at {directory}. Build one with `python -m indexer build`.")
+    """The manifest of the live version of the index folder `directory`."""
+    return live_manifest(directory)[1]
+
+
+def live_manifest(directory: Path) -> tuple[Path, dict]:
+    """The folder of the live version of an index and its manifest."""
+    folder = version_dir(directory)
+    return folder, _read_version_manifest(folder, display_path(directory))
+
+
+def _read_version_manifest(folder: Path, shown: str) -> dict:
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as e:
+        raise IndexMismatch(f"The index at {shown} is missing its version folder or its manifest. {REBUILD}") from e
     except (OSError, ValueError) as e:
-        raise IndexMismatch(f"The index manifest {path} is corrupt ({e}). {REBUILD}") from e
+        raise IndexMismatch(f"The index manifest in {shown} is corrupt ({e}). {REBUILD}") from e
     if not isinstance(manifest, dict):
-        raise IndexMismatch(f"The index manifest {path} is corrupt (not a JSON object). {REBUILD}")
+        raise IndexMismatch(f"The index manifest in {shown} is corrupt (not a JSON object). {REBUILD}")
     return manifest
 
 
 def load(directory: Path, model_name: str, dimension: int | None = None) -> StoredIndex:
-    """Load and check an index. Raises IndexNotFound or IndexMismatch with a message saying what to do."""
+    """Load and check the live version of an index folder. Raises IndexNotFound or IndexMismatch with a message
+    saying what to do. A version switched by a build while it is read is followed to the new one."""
     directory = Path(directory)
-    manifest = read_manifest(directory)
-    check_manifest(manifest, directory, model_name, dimension)
+    for attempt in range(LOAD_ATTEMPTS):
+        folder = version_dir(directory)
+        try:
+            return _load_version(folder, display_path(directory), model_name, dimension)
+        except (IndexMismatch, OSError) as e:
+            if attempt + 1 == LOAD_ATTEMPTS or version_dir(directory) == folder:
+                if isinstance(e, OSError):
+                    raise IndexMismatch(f"The index at {display_path(directory)} cannot be read "
+                                        f"({e.strerror or e}). {REBUILD}") from e
+                raise
+            log.info("The index %s was switched to a new version while it was read; reading that one.", directory)
+    raise IndexNotFound(f"No index at {display_path(directory)}.")  # not reached
+
+
+def _load_version(directory: Path, shown: str, model_name: str, dimension: int | None) -> StoredIndex:
+    manifest = _read_version_manifest(directory, shown)
+    check_manifest(manifest, shown, model_name, dimension)
     for name in FILES:
         if not (directory / name).exists():
-            raise IndexMismatch(f"The index at {directory} is missing {name}. {REBUILD}")
-    check_files(manifest, directory)
+            raise IndexMismatch(f"The index at {shown} is missing {name}. {REBUILD}")
+    check_files(manifest, directory, shown)
     try:
         sources = [SourceRecord(**s) for s in json.loads((directory / "sources.json").read_text(encoding="utf-8"))]
         passages = []
@@ -198,40 +250,64 @@ def load(directory: Path, model_name: str, dimension: int | None = None) -> Stor
                 passages.append(Passage(r["source_id"], r["start"], r["end"], r["text"], tuple(r["heading"]),
                                         r.get("context", ""), r.get("kind", "paragraph")))
         vocabulary = json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, TypeError, KeyError) as e:
-        raise IndexMismatch(f"The index at {directory} has a corrupt file ({type(e).__name__}: {e}). {REBUILD}") from e
+        keys = json.loads((directory / VECTOR_KEYS).read_text(encoding="utf-8"))
+    except (ValueError, TypeError, KeyError) as e:
+        raise IndexMismatch(f"The index at {shown} has a corrupt file ({type(e).__name__}: {e}). {REBUILD}") from e
     try:
         dense = DenseIndex.load(directory / "dense.faiss")
         lexical = LexicalIndex.load(directory / "bm25", size=len(passages))
     except IndexMismatch as e:
         raise IndexMismatch(f"{e} {REBUILD}") from e
     counts = manifest.get("counts", {})
-    if not (len(passages) == len(dense) == counts.get("passages")):
+    if not (len(passages) == len(dense) == len(keys) == counts.get("passages")):
         raise IndexMismatch(
-            f"The index at {directory} is inconsistent: {len(passages)} passages, {len(dense)} vectors, manifest "
-            f"says {counts.get('passages')}. {REBUILD}"
+            f"The index at {shown} is inconsistent: {len(passages)} passages, {len(dense)} vectors, {len(keys)} "
+            f"vector keys, manifest says {counts.get('passages')}. {REBUILD}"
         )
     if dense.dimension != manifest["model"]["dimension"]:
-        raise IndexMismatch(f"dense.faiss in {directory} has dimension {dense.dimension}, not "
+        raise IndexMismatch(f"dense.faiss in {shown} has dimension {dense.dimension}, not "
                             f"{manifest['model']['dimension']}. {REBUILD}")
-    return StoredIndex(manifest, sources, passages, vocabulary, dense, lexical)
+    return StoredIndex(manifest, sources, passages, vocabulary, dense, lexical, vector_keys=keys)
 
 
-def check_manifest(manifest: dict, directory: Path, model_name: str, dimension: int | None) -> None:
+def load_span_vectors(directory: Path) -> tuple[list[str], np.ndarray]:
+    """The live version's span keys and vectors (memory-mapped). IndexMismatch when they are missing or do not
+    match."""
+    shown = display_path(directory)
+    folder_path = version_dir(directory)
+    try:
+        keys = json.loads((folder_path / SPAN_KEYS).read_text(encoding="utf-8"))
+        matrix = np.load(folder_path / SPAN_VECTORS, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise IndexMismatch(f"The index at {shown} has no readable span vectors ({type(e).__name__}). {REBUILD}") from e
+    if not isinstance(keys, list) or matrix.ndim != 2 or len(keys) != len(matrix):
+        raise IndexMismatch(f"The span vectors of the index at {shown} are inconsistent. {REBUILD}")
+    return keys, matrix
+
+
+def lexicon_path(directory: Path) -> Path | None:
+    """Where the live version keeps the exported drug-name dictionary (None when there is no index)."""
+    try:
+        return version_dir(directory) / "drug_names.json"
+    except IndexerError:
+        return None
+
+
+def check_manifest(manifest: dict, shown: str, model_name: str, dimension: int | None) -> None:
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexMismatch(
-            f"The index at {directory} has format version {version!r}; this program reads version "
+            f"The index at {shown} has format version {version!r}; this program reads version "
             f"{FORMAT_VERSION}. {REBUILD}"
         )
     model = manifest.get("model") or {}
     if model.get("name") != model_name:
         raise IndexMismatch(
-            f"The index at {directory} was built with the model {model.get('name')!r}, not {model_name!r}. {REBUILD}"
+            f"The index at {shown} was built with the model {model.get('name')!r}, not {model_name!r}. {REBUILD}"
         )
     if dimension is not None and model.get("dimension") != dimension:
         raise IndexMismatch(
-            f"The index at {directory} has {model.get('dimension')}-dimensional vectors; the model makes "
+            f"The index at {shown} has {model.get('dimension')}-dimensional vectors; the model makes "
             f"{dimension}. {REBUILD}"
         )
 

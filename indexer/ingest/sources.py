@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,17 +33,23 @@ class Source:
     date: str = ""
     notes: str = ""
     has_metadata: bool = True
+    # Where an added source came from (`python -m indexer add`): the original file name or URL, the day it was
+    # added, and the extractor (with its version) that made this text from it. Empty for files put in by hand.
+    original: str = ""
+    added: str = ""
+    extractor: str = ""
 
     @property
     def display_path(self) -> str:
-        """The path shown in citations: relative to the working directory when inside it."""
-        return display_path(self.path)
+        """The path shown in citations (see `citation_path`)."""
+        return citation_path(self.path)
 
 
 @dataclass(frozen=True)
 class SkippedFile:
     path: Path
     reason: str
+    sha256: str | None = None  # of the bytes read; None for a file that is not part of the corpus (a symlink)
 
 
 @dataclass(frozen=True)
@@ -52,55 +60,153 @@ class Corpus:
     sources: tuple[Source, ...]
     skipped: tuple[SkippedFile, ...] = ()
     warnings: tuple[str, ...] = ()
+    metadata_sha256: str = ""  # of the sources.toml bytes that were read ("" when there is none)
 
     def checksums(self) -> dict[str, str]:
-        return {s.path.name: s.sha256 for s in self.sources}
+        """Checksum of every corpus file as it was read: the sources, and the files skipped for their content."""
+        out = {s.path.name: s.sha256 for s in self.sources}
+        out.update({f.path.name: f.sha256 for f in self.skipped if f.sha256 is not None})
+        return dict(sorted(out.items()))
 
     def get(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.source_id == source_id), None)
 
 
-def display_path(path: Path) -> str:
-    path = Path(path).resolve()
+def _relative_to_cwd(path: Path) -> str | None:
+    path = Path(os.path.abspath(path))
     try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
+        return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:
+            return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        except (ValueError, OSError):
+            return None
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it, else only its name, so
+    no message shows where on the server a folder is (logs give the full path)."""
+    relative = _relative_to_cwd(path)
+    if relative is not None:
+        return relative
+    return Path(os.path.abspath(path)).name or "/"
+
+
+def citation_path(path: Path) -> str:
+    """A source file's path as citations show it: relative to the working directory when the corpus is inside
+    it (e.g. "corpus/000_x.txt"), else the corpus folder's name and the file name, never a server path."""
+    relative = _relative_to_cwd(path)
+    if relative is not None:
+        return relative
+    path = Path(os.path.abspath(path))
+    return f"{path.parent.name}/{path.name}"
 
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _candidates(directory: Path) -> list[Path]:
+    return sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
+
+
+def outside_corpus(path: Path, directory: Path) -> str:
+    """Why a corpus entry must not be read ("" when it may): a symbolic link, or a file outside the folder."""
+    if path.is_symlink():
+        return "it is a symbolic link"
+    try:
+        path.resolve().relative_to(Path(directory).resolve())
+    except (ValueError, OSError):
+        return "it is outside the corpus folder"
+    return ""
+
+
 def corpus_files(directory: Path) -> list[Path]:
-    """The files of a corpus folder that are indexed, in a stable order."""
-    return sorted(
-        p for p in Path(directory).iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-    )
+    """The files of a corpus folder that are indexed, in a stable order. Symbolic links are never followed."""
+    return [p for p in _candidates(directory) if not outside_corpus(p, directory) and p.is_file()]
+
+
+def refused_links(directory: Path) -> list[SkippedFile]:
+    """The .txt/.md entries of a corpus folder that are symbolic links (or lead outside it): never read."""
+    out = []
+    for path in _candidates(directory):
+        why = outside_corpus(path, directory)
+        if why:
+            out.append(SkippedFile(path, f"Skipped {citation_path(path)}: {why}; only files inside the corpus folder "
+                                         "are read. Copy the article itself into the folder."))
+    return out
+
+
+def file_sha256(path: Path) -> str:
+    """Checksum of a file's bytes ("" when it cannot be read), without following a symbolic link."""
+    try:
+        with open_no_follow(path) as f:
+            return hashlib.file_digest(f, "sha256").hexdigest()
+    except OSError:
+        return ""
+
+
+def open_no_follow(path: Path):
+    """Open a file for reading in binary, refusing a symbolic link (even one swapped in after a check)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise IsADirectoryError(f"{path} is not a regular file")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def corpus_checksums(directory: Path) -> dict[str, str]:
     """Checksum of every indexable file, without decoding them: cheap enough to run on every start."""
-    return {p.name: sha256_bytes(p.read_bytes()) for p in corpus_files(directory)}
+    return {p.name: file_sha256(p) for p in corpus_files(directory)}
+
+
+def metadata_checksum(directory: Path) -> str:
+    path = Path(directory) / METADATA_FILE
+    return file_sha256(path) if path.is_file() else ""
+
+
+def check_corpus_folder(directory: Path) -> None:
+    if not Path(directory).is_dir():
+        raise SourceError(
+            f"Corpus folder {display_path(directory)} does not exist. Create it and put .txt or .md articles in "
+            "it, or pass --corpus DIR."
+        )
 
 
 def read_metadata(directory: Path) -> dict[str, dict]:
     """`sources.toml` as {file name: entry}. A missing file is fine; a broken one is an error."""
+    return read_metadata_with_checksum(directory)[0]
+
+
+def read_metadata_with_checksum(directory: Path) -> tuple[dict[str, dict], str]:
+    """`sources.toml` as {file name: entry}, and the checksum of the bytes parsed ("" when there is none)."""
     path = Path(directory) / METADATA_FILE
     if not path.exists():
-        return {}
+        return {}, ""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open_no_follow(path) as f:
+            raw = f.read()
+    except OSError as e:
+        raise SourceError(f"{citation_path(path)} cannot be read ({e.strerror or e}). Fix the file or remove it.") from e
+    return parse_metadata(raw, path), sha256_bytes(raw)
+
+
+def parse_metadata(raw: bytes, path: Path) -> dict[str, dict]:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise SourceError(f"{display_path(path)} is not valid TOML ({e}). Fix the file or remove it.") from e
+        raise SourceError(f"{citation_path(path)} is not valid TOML ({e}). Fix the file or remove it.") from e
     entries = data.get("source", [])
     if not isinstance(entries, list):
-        raise SourceError(f"{display_path(path)}: 'source' must be a list of [[source]] tables.")
+        raise SourceError(f"{citation_path(path)}: 'source' must be a list of [[source]] tables.")
     by_file: dict[str, dict] = {}
     for entry in entries:
         name = entry.get("file") if isinstance(entry, dict) else None
         if not isinstance(name, str) or not name:
-            raise SourceError(f"{display_path(path)}: every [[source]] needs a file = \"...\" entry.")
+            raise SourceError(f"{citation_path(path)}: every [[source]] needs a file = \"...\" entry.")
         by_file[name] = entry
     return by_file
 
@@ -108,22 +214,21 @@ def read_metadata(directory: Path) -> dict[str, dict]:
 def load_corpus(directory: Path | str) -> Corpus:
     """Read every .txt/.md file of `directory`. Unreadable or empty files are skipped and reported."""
     directory = Path(directory)
-    if not directory.is_dir():
-        raise SourceError(
-            f"Corpus folder {display_path(directory)} does not exist. Create it and put .txt or .md articles in it, "
-            "or pass --corpus DIR."
-        )
-    metadata = read_metadata(directory)
+    check_corpus_folder(directory)
+    metadata, metadata_sha256 = read_metadata_with_checksum(directory)
     files = corpus_files(directory)
     sources: list[Source] = []
-    skipped: list[SkippedFile] = []
+    skipped: list[SkippedFile] = refused_links(directory)
+    for refused in skipped:
+        log.warning("%s", refused.reason)
     warnings: list[str] = []
     used_ids: set[str] = set()
     for path in files:
         try:
-            source = read_source(path, metadata.get(path.name))
+            data = read_bytes(path)
+            source = source_of(path, data, metadata.get(path.name))
         except SourceError as e:
-            skipped.append(SkippedFile(path, str(e)))
+            skipped.append(SkippedFile(path, str(e), e.sha256 if isinstance(e, UnusableFile) else file_sha256(path)))
             log.warning("%s", e)
             continue
         if source.source_id in used_ids:
@@ -134,7 +239,7 @@ def load_corpus(directory: Path | str) -> Corpus:
         used_ids.add(source.source_id)
         if not source.has_metadata:
             message = (
-                f"{display_path(path)} has no entry in {METADATA_FILE}; using its first line as the title "
+                f"{citation_path(path)} has no entry in {METADATA_FILE}; using its first line as the title "
                 f"({source.title!r})."
             )
             warnings.append(message)
@@ -151,27 +256,46 @@ def load_corpus(directory: Path | str) -> Corpus:
                 f"({skipped[0].reason}). Add UTF-8 .txt or .md articles."
             )
         raise SourceError(f"Corpus folder {display_path(directory)} has no .txt or .md files. Add some articles.")
-    return Corpus(directory, tuple(sources), tuple(skipped), tuple(warnings))
+    return Corpus(directory, tuple(sources), tuple(skipped), tuple(warnings), metadata_sha256)
+
+
+class UnusableFile(SourceError):
+    """A corpus file whose bytes were read but cannot be a source (not UTF-8, empty)."""
+
+    def __init__(self, message: str, sha256: str) -> None:
+        super().__init__(message)
+        self.sha256 = sha256
+
+
+def read_bytes(path: Path) -> bytes:
+    """A corpus file's bytes (never through a symbolic link). Raises SourceError when it is too big or unreadable."""
+    shown = citation_path(path)
+    try:
+        with open_no_follow(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > MAX_SOURCE_BYTES:
+                raise SourceError(f"Skipped {shown}: it is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit.")
+            return f.read()
+    except OSError as e:
+        raise SourceError(f"Skipped {shown}: it cannot be read ({e.strerror or e}).") from e
 
 
 def read_source(path: Path, entry: dict | None) -> Source:
     """One file as a Source. Raises SourceError when it is empty, too big, or not UTF-8."""
-    shown = display_path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceError(f"Skipped {shown}: it is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit.")
-        data = path.read_bytes()
-    except OSError as e:
-        raise SourceError(f"Skipped {shown}: it cannot be read ({e.strerror or e}).") from e
+    return source_of(path, read_bytes(path), entry)
+
+
+def source_of(path: Path, data: bytes, entry: dict | None) -> Source:
+    """The bytes of a file as a Source; `sha256` is theirs, so the index records exactly what it indexed."""
+    shown = citation_path(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise SourceError(
-            f"Skipped {shown}: it is not valid UTF-8 (byte {e.start}). Save it as UTF-8 text."
+        raise UnusableFile(
+            f"Skipped {shown}: it is not valid UTF-8 (byte {e.start}). Save it as UTF-8 text.", sha256_bytes(data)
         ) from e
     if not text.strip():
-        raise SourceError(f"Skipped {shown}: it is empty.")
+        raise UnusableFile(f"Skipped {shown}: it is empty.", sha256_bytes(data))
     entry = entry or {}
     title = str(entry.get("title") or "").strip() or first_line(text) or path.stem
     return Source(
@@ -185,6 +309,9 @@ def read_source(path: Path, entry: dict | None) -> Source:
         date=str(entry.get("date", "")),
         notes=str(entry.get("notes", "")),
         has_metadata=bool(entry),
+        original=str(entry.get("original", "")),
+        added=str(entry.get("added", "")),
+        extractor=" ".join(str(entry.get(k, "")) for k in ("extractor", "extractor_version") if entry.get(k)),
     )
 
 

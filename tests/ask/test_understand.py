@@ -89,9 +89,10 @@ def test_drug_class_data_is_consistent(drug_names):
 
 
 def test_the_index_carries_the_drug_dictionary_and_it_resolves_like_the_package(fake_engine, fake_config, drug_names):
+    from indexer.index import store
     from indexer.lexicon.names import LEXICON_FILE, DrugNames
 
-    stored = DrugNames(fake_config.index_dir / LEXICON_FILE)
+    stored = DrugNames(store.lexicon_path(fake_config.index_dir))
     stored.wait()
     assert stored.origin.endswith(LEXICON_FILE)
     for question in ("Can I take Xanax with ketamine", "nardil and Delsym 12-hour cough", "acetylsalicylic acid"):

@@ -81,3 +81,19 @@ def test_identical_text_has_no_changes_and_ratio_one():
     words = [t.key for t in tokenize(text) if t.is_word]
     assert word_ratio(words, words) == 1.0
     assert word_ratio([], words) == 0.0
+
+
+@pytest.mark.parametrize("source, draft, reason", [
+    ("The vaccine acts rapidly.", "The vaccine acts slowly.", "antonym"),
+    ("Masks reduce the risk of infection.", "Masks increase the risk of infection.", "direction"),
+    ("Ketamine is safe with SSRIs.", "Ketamine is dangerous with SSRIs.", "antonym"),
+    ("Patients may continue their mood stabilizers.", "Patients may stop their mood stabilizers.", "antonym"),
+])
+def test_opposites_are_flagged_with_their_reason_when_the_rules_know_them(source, draft, reason):
+    from indexer.check.antonyms import load_lexicon
+
+    rules = MeaningRules(None, load_lexicon().opposition)
+    (change,) = diff(draft, tokenize(draft), source, tokenize(source), rules)
+    assert change.meaning and reason in change.reasons
+    (plain,) = changes(source, draft)
+    assert reason not in plain.reasons  # without the word tables, only the older reasons

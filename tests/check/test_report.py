@@ -7,7 +7,16 @@ import io
 
 import pytest
 
-from indexer.check.report import inline_diff, md, to_csv, to_json, to_markdown, to_text
+from indexer.check.report import (
+    inline_diff,
+    marked_draft,
+    marked_source,
+    md,
+    to_csv,
+    to_json,
+    to_markdown,
+    to_text,
+)
 from indexer.check.verdicts import check
 
 BENZO = "Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse its effects are."
@@ -40,13 +49,15 @@ def test_inline_diff_marks_meaning_changes(report):
 
 def test_text_listing(report):
     text = to_text(report)
-    assert text.splitlines()[0].startswith("3 sentences: 1 verbatim, 1 changed, 0 paraphrase, 1 unsupported.")
+    assert text.splitlines()[0].startswith("3 sentences: 0 conflicts, 1 verbatim, 1 changed, 0 paraphrase, "
+                                           "1 unsupported.")
     assert "!! 1 meaning change(s)" in text
 
 
 def test_markdown_escapes_and_marks(report):
     text = to_markdown(report)
     assert "| changed | 1 |" in text and "| **meaning changes** | **1** |" in text
+    assert text.index("| **conflicts** | **0** |") < text.index("| verbatim | 1 |")
     assert "⚠ ~~moderate~~**high**" in text
     assert "<b>" not in text and r"\<b\>" in text
     assert "No source says this." in text
@@ -60,3 +71,44 @@ def test_csv_has_a_row_per_sentence_and_no_formulas(report):
     assert rows[1]["meaning_changes"] == "1" and "can alter the meaning: hedge" in rows[1]["changes"]
     assert rows[2]["source_id"] == ""
     assert all(not v.startswith(("=", "+", "@")) for r in rows for v in r.values())
+
+
+CONFLICTING = "Memantine is safe to take during ketamine infusion therapy. Ketamine and SSRIs together lower serotonin."
+
+
+@pytest.fixture
+def conflicts(fake_engine):
+    return check(fake_engine, CONFLICTING)
+
+
+def test_conflicts_in_json_mark_both_sides(conflicts):
+    data = to_json(conflicts)
+    assert [s["verdict"] for s in data["sentences"]] == ["conflicts", "conflicts"]
+    assert data["summary"]["conflicts"] == 2 and list(data["summary"])[0] == "conflicts"
+    first = data["sentences"][0]
+    assert first["source"]["text"].startswith("Memantine is a well-known NMDA blocker")
+    assert [(c["draft"], c["source"], c["meaning"], c["reasons"]) for c in first["changes"]] == [
+        ("safe", "avoid", True, ["antonym"])]
+    assert first["meaning_changes"] == 1
+
+
+def test_conflicting_words_are_marked_in_draft_and_source(conflicts):
+    s = conflicts.sentences[1]
+    assert marked_draft(s) == "Ketamine and SSRIs together [[lower]] serotonin."
+    assert "work together to [[increase]] the serotonin levels" in marked_source(s)
+    assert marked_source(s, ("<b>", "</b>"), escape=str.upper).startswith("BOTH KETAMINE")
+
+
+def test_conflicts_in_text_markdown_and_csv(conflicts):
+    text = to_text(conflicts)
+    assert text.startswith("2 sentences: 2 conflicts, 0 verbatim")
+    assert "[1] CONFLICTS (a source says otherwise" in text and "Draft: Memantine is [[safe]] to take" in text
+    assert 'the draft says "safe", the source "avoid" (antonym)' in text
+    markdown = to_markdown(conflicts)
+    assert "| **conflicts** | **2** |" in markdown
+    assert "## 1. conflicts — ⚠ a source says otherwise" in markdown
+    assert "Memantine is ⚠ **safe** to take" in markdown and "crucial to ⚠ **avoid** it" in markdown
+    rows = list(csv.DictReader(io.StringIO(to_csv(conflicts))))
+    assert [r["verdict"] for r in rows] == ["conflicts", "conflicts"]
+    assert rows[1]["changes"] == 'the draft says "lower", the source "increase" (direction)'
+    assert "!![-increase-]{+lower+}" in rows[1]["diff"] and rows[1]["source_id"] == "balanced-ketamine"

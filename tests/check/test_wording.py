@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.check.spans import span_index
-from indexer.check.verdicts import VERDICTS, check, read_draft, validate_draft
+from indexer.check.verdicts import ALL_VERDICTS, VERDICTS, check, read_draft, validate_draft
 from indexer.errors import DraftError
 from indexer.evaluate.drafts import evaluate_drafts, load_drafts, summary
 from tests.conftest import REPO
@@ -23,6 +23,8 @@ PHONE = ("For more information on ketamine infusion therapy, feel free to reach 
 SNRI = ("SNRIs are mainly used to calm the brain’s activity, triggering calmer emotions. It is often prescribed to "
         "people who deal with severe anxiety and depression.")
 UNSUPPORTED = "Patients should drink two liters of water before each infusion."
+MEMANTINE = ("Memantine is a well-known NMDA blocker, which is why it is crucial to avoid it, especially when going "
+             "through ketamine infusion therapy.")
 
 
 def located(engine, quote: str) -> tuple[str, int, int]:
@@ -110,9 +112,10 @@ def test_list_markers_and_headings_of_a_markdown_draft_are_not_part_of_a_sentenc
 def test_summary_counts_every_verdict_and_meaning_change(fake_engine):
     draft = f"{BENZO} {BENZO.replace('moderate', 'high')} {UNSUPPORTED}"
     summary_ = check(fake_engine, draft).summary()
-    assert summary_ == {"sentences": 3, "verbatim": 1, "changed": 1, "paraphrase": 0, "unsupported": 1,
-                        "meaning_changes": 1, "sentences_with_meaning_changes": 1}
-    assert set(VERDICTS) <= set(summary_)
+    assert summary_ == {"conflicts": 0, "sentences": 3, "verbatim": 1, "changed": 1, "paraphrase": 0,
+                        "unsupported": 1, "meaning_changes": 1, "sentences_with_meaning_changes": 1}
+    assert set(ALL_VERDICTS) <= set(summary_) and list(summary_)[0] == "conflicts"
+    assert ("conflicts", *VERDICTS) == ALL_VERDICTS
 
 
 def test_candidate_spans_are_exact_slices_and_embedded_once(fake_engine, fake_embedder):
@@ -128,6 +131,45 @@ def test_candidate_spans_are_exact_slices_and_embedded_once(fake_engine, fake_em
     check(fake_engine, f"{BENZO} {LEARN}")
     assert fake_embedder.calls == calls + 2  # exact copies need no embedding at all
     assert span_index(fake_engine) is index
+
+
+@pytest.mark.parametrize("draft, quote, conflict", [
+    ("Memantine is safe to take during ketamine infusion therapy.", MEMANTINE, ("safe", "avoid", "antonym")),
+    ("Ketamine and SSRIs together lower serotonin.", SSRI, ("lower", "increase", "direction")),
+    ("Research shows ketamine interacts badly with most psychiatric medications.", RESEARCH.split(" (see")[0],
+     ("", "not", "negation")),
+])
+def test_a_sentence_reversing_a_source_in_other_words_conflicts_with_it(fake_engine, draft, quote, conflict):
+    s = only(check(fake_engine, draft))
+    assert s.verdict == "conflicts" and not s.supported
+    source_id, start, end = located(fake_engine, quote)
+    assert s.span.source_id == source_id and s.span.start <= start < end <= s.span.end  # the reversed sentence
+    assert [(c.draft, c.source, c.reasons[0]) for c in s.changes] == [conflict]
+    text = fake_engine.source_text(source_id)
+    for c in s.changes:
+        assert c.meaning and draft[c.draft_start : c.draft_end] == c.draft
+        assert text[c.source_start : c.source_end] == c.source
+        assert s.span.start <= c.source_start <= c.source_end <= s.span.end
+    assert check(fake_engine, draft).summary()["conflicts"] == 1
+
+
+def test_a_faithful_restatement_stays_a_paraphrase(fake_engine):
+    s = only(check(fake_engine, "Memantine, a well-known NMDA blocker, should be avoided during ketamine infusion "
+                                "therapy."))
+    assert s.verdict == "paraphrase" and s.supported and s.changes == ()
+    assert where(s) == located(fake_engine, MEMANTINE)
+
+
+def test_a_near_copy_that_reverses_the_source_stays_changed_with_the_reversal_flagged(fake_engine):
+    """The rule: a near copy is `changed` whatever it changes; its diff marks the reversing words and their
+    reason, and a flagged change makes it a warning, not support."""
+    s = only(check(fake_engine, SSRI.replace("increase", "decrease")))
+    assert s.verdict == "changed" and not s.supported
+    (change,) = s.changes
+    assert (change.source, change.draft) == ("increase", "decrease") and "antonym" in change.reasons
+    s = only(check(fake_engine, RESEARCH.replace("does not interact", "does interact")))
+    assert s.verdict == "changed" and "negation" in s.changes[0].reasons and not s.supported
+    assert only(check(fake_engine, SSRI.replace("effectively ", ""))).supported
 
 
 @pytest.mark.parametrize("draft, message", [
@@ -186,6 +228,28 @@ def test_paraphrases_point_at_the_sentence_they_restate(real_engine, draft, quot
 def test_on_topic_claims_no_source_makes_are_unsupported(real_engine, draft):
     s = only(check(real_engine, draft))
     assert s.verdict == "unsupported" and s.span is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("draft, quote", [
+    ("Memantine is safe to take during ketamine infusion therapy.", MEMANTINE),
+    ("Ketamine and SSRIs together lower serotonin.", SSRI),
+    ("Benzodiazepines are safe at any dose.", BENZO),
+    ("Research shows ketamine interacts badly with most psychiatric medications.", RESEARCH),
+])
+def test_reversals_of_the_sources_conflict_with_the_span_they_reverse(real_engine, draft, quote):
+    s = only(check(real_engine, draft))
+    assert s.verdict == "conflicts"
+    assert where(s) == located(real_engine, quote)
+    assert s.changes and all(c.meaning and c.reasons for c in s.changes)
+
+
+@pytest.mark.slow
+def test_contradictions_in_other_words_are_not_presented_as_supported(real_engine):
+    figures = summary(evaluate_drafts(real_engine, load_drafts(REPO / "tests" / "eval" / "contradictions.jsonl")))
+    assert figures["contradictions"] == figures["paraphrases"] == 12
+    assert figures["contradictions_not_supported"] >= 11, figures
+    assert figures["paraphrases_supported"] >= 10, figures
 
 
 @pytest.mark.slow

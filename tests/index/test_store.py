@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import Config, Engine, IndexMismatch, IndexNotFound, build_index, index_status
+from indexer import Config, Engine, IndexerError, IndexMismatch, IndexNotFound, build_index, index_status
 from indexer.index import store
 from tests.fakes import FakeEmbedder
 
@@ -24,11 +24,13 @@ def test_save_then_load_gives_the_same_hits_and_scores(fake_engine: Engine, fake
 
 
 def test_manifest_says_what_built_the_index(fake_engine: Engine, fake_config: Config):
-    manifest = json.loads((fake_config.index_dir / "manifest.json").read_text())
-    assert manifest["format_version"] == store.FORMAT_VERSION
+    manifest = json.loads((store.version_dir(fake_config.index_dir) / "manifest.json").read_text())
+    assert manifest == store.read_manifest(fake_config.index_dir)
+    assert manifest["format_version"] == store.FORMAT_VERSION and manifest["build_id"]
     assert manifest["model"] == {"name": FakeEmbedder.name, "dimension": FakeEmbedder.dimension}
     assert set(manifest["corpus"]["files"]) == {"000_c89290b5e323cd66.txt", "001_e793e9aa13ba7357.txt"}
     assert manifest["counts"]["sources"] == 2 and manifest["counts"]["passages"] == len(fake_engine.index.passages)
+    assert manifest["counts"]["embedded"] + manifest["counts"]["reused"] == manifest["counts"]["passages"]
     assert manifest["libraries"]["faiss-cpu"] and manifest["built_at"].endswith("Z")
     assert not any(p.suffix in (".pkl", ".pickle") for p in fake_config.index_dir.rglob("*"))
 
@@ -66,7 +68,12 @@ def test_missing_index_without_build_is_a_clear_error(fake_config: Config):
 @pytest.mark.parametrize(
     "damage, message",
     [
+        (lambda d: (d.parent / "manifest.json").write_text("{not json"), "manifest .* is corrupt"),
         (lambda d: (d / "manifest.json").write_text("{not json"), "manifest .* is corrupt"),
+        (lambda d: _edit_pointer(d, version="v-gone"), "missing its version folder"),
+        (lambda d: _edit_pointer(d, format_version=2), "format version 2"),
+        (lambda d: (d / "vector_keys.json").write_text("[]" + " " * ((d / "vector_keys.json").stat().st_size - 2)),
+         "inconsistent"),
         (lambda d: (d / "dense.faiss").write_bytes(b"garbage"), "dense.faiss .* is damaged"),
         (lambda d: (d / "passages.jsonl").write_text("x" * (d / "passages.jsonl").stat().st_size), "corrupt file"),
         (lambda d: (d / "dense.faiss").write_bytes(b"x" * (d / "dense.faiss").stat().st_size), "not a readable FAISS"),
@@ -76,10 +83,14 @@ def test_missing_index_without_build_is_a_clear_error(fake_config: Config):
     ],
 )
 def test_a_corrupt_or_foreign_index_says_to_rebuild(fake_engine, fake_config: Config, damage, message):
-    damage(fake_config.index_dir)
+    damage(store.version_dir(fake_config.index_dir))
     with pytest.raises(IndexMismatch, match=message) as error:
         Engine.open(fake_config, embedder=FakeEmbedder())
     assert "build --force" in str(error.value)
+
+
+def _edit_pointer(directory: Path, **changes) -> None:
+    _edit_manifest(directory.parent, **changes)
 
 
 def _edit_manifest(directory: Path, **changes) -> None:
@@ -96,8 +107,9 @@ def test_a_crash_while_writing_leaves_the_old_index(fake_engine, fake_config: Co
         raise OSError("disk full")
 
     monkeypatch.setattr("indexer.index.dense.DenseIndex.save", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(IndexerError, match="could not be written .disk full"):
         build_index(fake_config, FakeEmbedder(), force=True)
     assert (fake_config.index_dir / "manifest.json").read_text() == before
-    leftovers = [p.name for p in fake_config.index_dir.parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
-    assert leftovers == []
+    assert sorted(p.name for p in fake_config.index_dir.iterdir()) == sorted(
+        [store.MARKER, store.MANIFEST, store.LOCK, store.version_dir(fake_config.index_dir).name])
+    assert sorted(p.name for p in fake_config.index_dir.parent.iterdir()) == ["corpus", "index"]

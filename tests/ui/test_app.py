@@ -296,6 +296,66 @@ def test_broken_index_says_so_and_rebuilds(monkeypatch, tmp_path):
     assert cards(ask(at, "Can I take Xanax with ketamine?"))
 
 
+def test_the_ask_view_offers_the_rebuild_where_it_says_the_index_is_out_of_date(monkeypatch, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = make_index(tmp_path, corpus)
+    with open(corpus / KETAMINE_FILE, "a", encoding="utf-8") as f:
+        f.write("\n\nA new paragraph about ketamine and grapefruit juice was added after the build.\n")
+    at = page(monkeypatch, (corpus, index))
+    assert "Rebuild the index" in at.warning[0].value
+    at.button(key="rebuild-ask").click().run()
+    assert not at.warning and "Indexed" in at.success[0].value
+
+
+def test_the_page_answers_from_an_index_rebuilt_elsewhere(monkeypatch, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = make_index(tmp_path, corpus)
+    at = page(monkeypatch, (corpus, index))
+    assert not [c for c in cards(ask(at, "grapefruit juice")) if "grapefruit" in text_of(c)]
+    with open(corpus / KETAMINE_FILE, "a", encoding="utf-8") as f:
+        f.write("\n\nA new paragraph about ketamine and grapefruit juice was added after the build.\n")
+    build_index(Config(corpus_dir=corpus, index_dir=index, model_name=FakeEmbedder.name), FakeEmbedder())  # "the CLI"
+    at = ask(at, "grapefruit juice")
+    assert not at.warning
+    assert any("grapefruit juice" in text_of(c) for c in cards(at))
+
+
+def test_a_source_is_added_by_url_and_removed_in_the_sources_view(monkeypatch, tmp_path, site):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = make_index(tmp_path, corpus)
+    at = page(monkeypatch, (corpus, index))
+    at.button_group(key="view").set_value("Sources").run()
+    at.text_input(key="add_url").set_value(site.url("/article"))
+    next(b for b in at.button if b.label == "Add the source").click().run()
+    assert not at.exception and not at.error
+    assert "Added ketamine-and-other-medicines.md" in at.success[0].value.replace("\\", "")
+    card = next(h.value for h in at.html if "Ketamine and other medicines" in h.value and "qa-source-card" in h.value)
+    assert site.url("/article") in card and "trafilatura" in card and "added " in card
+    at.button_group(key="view").set_value("Ask").run()
+    assert any("56 or 84 mg" in text_of(c) for c in cards(ask(at, "Intranasal esketamine dose")))
+    at.button_group(key="view").set_value("Sources").run()
+    at.button(key="remove-ketamine-and-other-medicines").click().run()
+    assert "Removed the source" in at.success[0].value.replace("\\", "")
+    assert not (corpus / "ketamine-and-other-medicines.md").exists()
+    assert not any("Ketamine and other medicines" in h.value for h in at.html if "qa-source-card" in h.value)
+
+
+def test_adding_a_bad_url_in_the_page_is_one_clear_message(monkeypatch, tmp_path, site):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    index = make_index(tmp_path, corpus)
+    at = page(monkeypatch, (corpus, index))
+    at.button_group(key="view").set_value("Sources").run()
+    at.text_input(key="add_url").set_value(site.url("/missing"))
+    next(b for b in at.button if b.label == "Add the source").click().run()
+    assert not at.exception
+    assert "404" in at.error[0].value and "Traceback" not in at.error[0].value
+    assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in CORPUS.iterdir())
+
+
 # -- escaping -----------------------------------------------------------------------------------------------
 
 

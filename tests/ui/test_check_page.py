@@ -121,3 +121,15 @@ def test_report_links_open_exact_characters(fake_engine):
     s = report.sentences[0]
     text = Path(fake_engine.config.corpus_dir, "000_c89290b5e323cd66.txt").read_text(encoding="utf-8")
     assert text[s.span.start : s.span.end] == BENZO
+
+
+def test_a_conflicting_sentence_is_listed_first_and_marked_on_both_sides(app):
+    app.text_area(key="check_text").input("Memantine is safe to take during ketamine infusion therapy.")
+    app.button(key="check_button").click().run()
+    assert not app.exception
+    body = html_of(app)
+    summary = body[body.index('class="ck-summary"'):]
+    assert summary.index("conflicts</span>") < summary.index("verbatim</span>")
+    assert '<span class="ck-badge ck-conflicts">1 conflicts</span>' in body
+    assert '<span class="ck-meaning">safe</span>' in body and '<span class="ck-meaning">avoid</span>' in body
+    assert ".ck-conflicts {" in body

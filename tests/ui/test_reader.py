@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.errors import IndexerError
 from ui.links import LinkError, link_params, open_link, parse_range
@@ -53,3 +55,34 @@ def test_a_file_changed_since_the_build_is_flagged(fake_engine, fake_config):
     path = fake_config.corpus_dir / record.file
     path.write_text("Changed.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     assert open_link(fake_engine, {"source": record.source_id}).changed
+
+
+# -- any link at all: a one-line refusal or a view, never anything else ------------------------------------
+
+LONG_DIGITS = st.builds(lambda digit, count: digit * count, st.sampled_from("0123456789"), st.integers(1, 6000))
+NUMBERS = st.one_of(st.none(), st.text(max_size=30), st.integers(-10, 10**6).map(str), LONG_DIGITS,
+                    st.builds(lambda a, b: f" {a}{b} ", LONG_DIGITS, st.text(max_size=3)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=NUMBERS, end=NUMBERS, length=st.integers(0, 10**6))
+def test_parse_range_refuses_any_bad_range_with_a_link_error(start, end, length):
+    try:
+        span = parse_range(start, end, length)
+    except LinkError as e:
+        assert len(str(e).splitlines()) == 1 and len(str(e)) < 400
+        return
+    assert span is None or 0 <= span[0] < span[1] <= length
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(["source", "start", "end", "q", "x"]),
+                              st.one_of(st.sampled_from(["aureo", "balanced-ketamine", "../sources.toml"]),
+                                        st.text(max_size=40), NUMBERS.filter(lambda v: v is not None))))
+def test_open_link_never_raises_anything_but_a_one_line_indexer_error(fake_engine, params):
+    try:
+        view = open_link(fake_engine, params)
+    except IndexerError as e:
+        assert len(str(e).splitlines()) == 1
+        return
+    assert view.cited is None or view.text[slice(*view.cited)]

@@ -33,51 +33,93 @@ class AddedSource:
     entry: dict[str, str]
 
 
-def add_to_corpus(converted: Converted, corpus_dir: Path, *, added: date) -> AddedSource:
-    """Write `converted` into `corpus_dir`. Raises SourceError when the same original is already there."""
+@dataclass(frozen=True)
+class Planned:
+    """One converted source ready to be written: its file name, text bytes, original and `sources.toml` entry."""
+
+    source_id: str
+    name: str  # the text file's name in the corpus folder
+    text: bytes
+    original_name: str  # under originals/
+    original: bytes
+    entry: dict[str, str]
+
+
+def plan_additions(converted: list[Converted], corpus_dir: Path, *,
+                   added: date) -> tuple[list[Planned], bytes, list[str]]:
+    """Names, ids and entries for converted sources (nothing is written), the new `sources.toml` bytes, and one
+    message per input left out because the same original is already in the corpus (or earlier in the batch)."""
     corpus_dir = Path(corpus_dir)
-    corpus_dir.mkdir(parents=True, exist_ok=True)
     metadata_path = corpus_dir / METADATA_FILE
     existing_text = metadata_path.read_text(encoding="utf-8") if metadata_path.exists() else ""
     try:
         entries = tomllib.loads(existing_text).get("source", [])
     except tomllib.TOMLDecodeError as e:
-        raise SourceError(f"{metadata_path} is not valid TOML ({e}). Fix it before adding sources.") from e
-    sha256 = hashlib.sha256(converted.original_bytes).hexdigest()
-    for entry in entries:
-        if entry.get("sha256") == sha256:
-            raise SourceError(
-                f"{converted.original_name} is already in the corpus as {entry.get('file')} (same content). "
-                "Nothing was added."
-            )
-    taken = {p.name for p in corpus_dir.iterdir()} | {str(e.get("file", "")) for e in entries}
+        raise SourceError(f"{METADATA_FILE} is not valid TOML ({e}). Fix it before adding sources.") from e
+    taken = ({p.name for p in corpus_dir.iterdir()} if corpus_dir.is_dir() else set()) | {
+        str(e.get("file", "")) for e in entries}
     if (corpus_dir / ORIGINALS).is_dir():  # an original left behind keeps its name taken
-        taken |= {p.stem + converted.suffix for p in (corpus_dir / ORIGINALS).iterdir()}
-    stem_source = converted.title or _original_stem(converted.original_name)
-    name = file_name_for(stem_source, converted.suffix, taken)
-    ids = {str(e.get("id", "")) for e in entries} | {Path(str(e.get("file", ""))).stem for e in entries}
-    source_id = _unique(slug(stem_source)[:60].strip("-") or "source", ids)
-    original_name = Path(name).stem + converted.original_suffix
-    entry = {
-        "file": name,
-        "id": source_id,
-        "title": converted.title,
-        "publisher": converted.publisher,
-        "url": converted.url,
-        "date": converted.date,
-        "original": converted.original_name,
-        "original_file": f"{ORIGINALS}/{original_name}",
-        "sha256": sha256,
-        "added": added.isoformat(),
-        "extractor": converted.extractor,
-        "extractor_version": converted.extractor_version,
-    }
-    original_path = corpus_dir / ORIGINALS / original_name
-    original_path.parent.mkdir(exist_ok=True)
-    _write_atomic(original_path, converted.original_bytes)
-    _write_atomic(corpus_dir / name, converted.text.encode("utf-8"))
-    _write_atomic(metadata_path, (_with_blank_line(existing_text) + toml_entry(entry)).encode("utf-8"))
-    return AddedSource(source_id, corpus_dir / name, original_path, entry)
+        taken |= {p.stem + c.suffix for p in (corpus_dir / ORIGINALS).iterdir() for c in converted}
+    ids = {str(e.get("id", "")) for e in entries} | {Path(name).stem for name in taken}
+    known = {str(e.get("sha256")): str(e.get("file")) for e in entries if e.get("sha256")}
+    planned: list[Planned] = []
+    duplicates: list[str] = []
+    text = existing_text
+    for item in converted:
+        sha256 = hashlib.sha256(item.original_bytes).hexdigest()
+        if sha256 in known:
+            duplicates.append(f"{item.original_name} is already in the corpus as {known[sha256]} (same content); "
+                              "it was not added again.")
+            continue
+        stem_source = item.title or _original_stem(item.original_name)
+        name = file_name_for(stem_source, item.suffix, taken)
+        source_id = _unique(slug(stem_source)[:60].strip("-") or "source", ids)
+        original_name = Path(name).stem + item.original_suffix
+        entry = {
+            "file": name, "id": source_id, "title": item.title, "publisher": item.publisher, "url": item.url,
+            "date": item.date, "original": item.original_name, "original_file": f"{ORIGINALS}/{original_name}",
+            "sha256": sha256, "added": added.isoformat(), "extractor": item.extractor,
+            "extractor_version": item.extractor_version,
+        }
+        planned.append(Planned(source_id, name, item.text.encode("utf-8"), original_name, item.original_bytes, entry))
+        taken.add(name)
+        ids.add(source_id)
+        known[sha256] = name
+        text = _with_blank_line(text) + toml_entry(entry)
+    return planned, text.encode("utf-8"), duplicates
+
+
+def write_additions(planned: list[Planned], metadata: bytes, corpus_dir: Path) -> list[Path]:
+    """Write the originals, then the texts, then `sources.toml`, each to a temporary name renamed into place.
+    Returns every path written (so a caller can take them back); on failure nothing written stays."""
+    corpus_dir = Path(corpus_dir)
+    written: list[Path] = []
+    try:
+        corpus_dir.mkdir(parents=True, exist_ok=True)
+        for item in planned:
+            (corpus_dir / ORIGINALS).mkdir(exist_ok=True)
+            _write_atomic(corpus_dir / ORIGINALS / item.original_name, item.original)
+            written.append(corpus_dir / ORIGINALS / item.original_name)
+            _write_atomic(corpus_dir / item.name, item.text)
+            written.append(corpus_dir / item.name)
+        _write_atomic(corpus_dir / METADATA_FILE, metadata)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def add_to_corpus(converted: Converted, corpus_dir: Path, *, added: date) -> AddedSource:
+    """Write `converted` into `corpus_dir` (no index update). Raises SourceError when the same original is
+    already there."""
+    corpus_dir = Path(corpus_dir)
+    planned, metadata, duplicates = plan_additions([converted], corpus_dir, added=added)
+    if duplicates:
+        raise SourceError(duplicates[0].replace("it was not added again", "nothing was added"))
+    write_additions(planned, metadata, corpus_dir)
+    item = planned[0]
+    return AddedSource(item.source_id, corpus_dir / item.name, corpus_dir / ORIGINALS / item.original_name, item.entry)
 
 
 def toml_entry(entry: dict[str, str]) -> str:

@@ -1,0 +1,318 @@
+"""Meaning checks on a word alignment: where a draft sentence says something the source span contradicts.
+
+Each finding is a `Change` with `meaning=True`, the conflicting words of both sides and their offsets:
+
+    negation    one side negates what the other states ("safe to take" vs "crucial to avoid it"; "does not
+                interact negatively" vs "interacts badly")
+    antonym     WordNet antonyms facing each other ("rapid" vs "slow"), or benefit against harm ("harmless" vs
+                "adverse")
+    direction   a rise against a fall or against no change ("lowers" vs "increase", "same risk" vs "higher risk")
+    quantifier  all / any / only where the source says some, most or usually
+    hedge       a certainty ("will", "proves") where the source hedges ("may", "suggests")
+    number      a number the source states differently ("1008 participants" vs "108 participants")
+    drug        the claim made of another drug or class than the one the source names
+
+Words "face each other" when a pair of linked words lies near both (see `Alignment.anchored`), so words of
+unrelated clauses are never compared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from indexer.check.align import ANCHOR_WINDOW, Alignment
+from indexer.check.antonyms import Lexicon
+from indexer.check.diff import Change, Token
+from indexer.text.tokens import stem
+
+REASONS = ("negation", "antonym", "direction", "quantifier", "hedge", "number", "drug")
+NUMBER_WORDS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}
+MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_DECIMAL_MARKS = {".", "·", ","}
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+NEGATION_SCOPE = 3  # tokens after a negation in which "any" means "none"
+OPPOSITE_WINDOW = 2 * ANCHOR_WINDOW  # opposed words face each other across this many tokens
+APPROXIMATE = frozenset(["about", "around", "approximately", "almost", "nearly", "roughly", "some", "over", "under",
+                         "estimated", "circa", "ca", "up"])
+
+
+@dataclass(frozen=True)
+class Number:
+    value: float
+    decimals: int  # as written: 1.7 has one, 22 has none
+    first: int  # token numbers
+    last: int
+    unit: str = ""  # the word after it ("%" for percentages), "" when none
+    approximate: bool = False  # "about 25,000", "almost 25,000"
+
+
+def numbers(tokens: Sequence[Token]) -> list[Number]:
+    """The numbers of a token list: digits (1,008; 1.7; 1·7; 22%), number words ("thirty") and multipliers
+    ("1.7 billion"), each with the word after it as its unit. Left out: "one" (as often a pronoun) and digits that
+    are part of a name ("COVID-19", "IL-6")."""
+    out: list[Number] = []
+    n = 0
+    while n < len(tokens):
+        key = tokens[n].key.rstrip("%")
+        first = n
+        if _DIGITS.fullmatch(key):
+            if _part_of_name(tokens, n):
+                n += 1
+                continue
+            text = key
+            # "1·7" is three tokens: digits, a decimal mark, digits
+            while (n + 2 < len(tokens) and tokens[n + 1].key in _DECIMAL_MARKS and tokens[n + 1].start == tokens[n].end
+                   and tokens[n + 2].start == tokens[n + 1].end and tokens[n + 2].key.rstrip("%").isdigit()):
+                text += "." + tokens[n + 2].key.rstrip("%")
+                n += 2
+            value, decimals = _parse_digits(text)
+        elif key in NUMBER_WORDS:
+            value, decimals = float(NUMBER_WORDS[key]), 0
+        else:
+            n += 1
+            continue
+        if n + 1 < len(tokens) and tokens[n + 1].key in MULTIPLIERS:
+            value *= MULTIPLIERS[tokens[n + 1].key]
+            n += 1
+        percent = tokens[n].key.endswith("%")
+        unit = "%" if percent else _unit(tokens, n + 1)
+        approximate = first > 0 and tokens[first - 1].key in APPROXIMATE
+        out.append(Number(value, decimals, first, n, unit, approximate))
+        n += 1
+    return out
+
+
+def _part_of_name(tokens: Sequence[Token], n: int) -> bool:
+    return (n >= 2 and tokens[n - 1].key == "-" and tokens[n - 1].end == tokens[n].start
+            and tokens[n - 2].end == tokens[n - 1].start and tokens[n - 2].is_word)
+
+
+def _unit(tokens: Sequence[Token], n: int) -> str:
+    """The word a number counts: the next word ("-" skipped), "%" for "percent", "" when none follows."""
+    if n < len(tokens) and tokens[n].key == "-":
+        n += 1
+    if n >= len(tokens) or not tokens[n].is_word or tokens[n].key[0].isdigit():
+        return ""
+    key = tokens[n].key
+    return "%" if key in ("percent", "per") else stem(key)
+
+
+def _parse_digits(text: str) -> tuple[float, int]:
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):  # 1,008 and 60,000 are thousands
+        text = text.replace(",", "")
+    text = text.replace(",", ".")
+    if text.count(".") > 1:
+        text = text.replace(".", "", text.count(".") - 1)
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return float(text), decimals
+
+
+def comparable(a: Number, b: Number) -> bool:
+    """Whether two numbers count the same thing: the same unit ("%", "participants"), or neither has one."""
+    return a.unit == b.unit
+
+
+def same_number(draft: Number, source: Number) -> bool:
+    """Equal once the source is rounded as the draft writes it (22 states 22.4; 1.7 states 1.68); within 10 % when
+    the draft says "about" or "almost"."""
+    if abs(draft.value - source.value) <= 1e-9 * max(1.0, abs(source.value)):
+        return True
+    if draft.approximate and abs(draft.value - source.value) <= 0.1 * abs(source.value):
+        return True
+    if abs(source.value) >= 1e6 or abs(draft.value) >= 1e6:  # "1.7 billion": compare in the written unit
+        magnitude = 10 ** (len(str(int(abs(draft.value)))) - 1)
+        return round(source.value / magnitude, 1) == round(draft.value / magnitude, 1)
+    scale = 10 ** draft.decimals
+    return round(source.value * scale) == round(draft.value * scale)
+
+
+@dataclass
+class _Finder:
+    alignment: Alignment
+    draft_text: str
+    source_text: str
+    lexicon: Lexicon
+
+    def __post_init__(self) -> None:
+        a = self.alignment
+        sentences = _sentence_numbers(a.source, self.source_text)
+        per_sentence = Counter(sentences[link.source] for link in a.links)
+        most = max(per_sentence.values(), default=0)
+        kept = {k for k, count in per_sentence.items() if count >= 2 or count == most}
+        self.window = [j for j in a.source_window() if sentences[j] in kept]
+        self.draft_lemmas = set().union(*(self.lexicon.lemmas(t.key) for t in a.draft if t.is_word))
+        self.source_lemmas = set().union(*(self.lexicon.lemmas(t.key) for t in a.source if t.is_word))
+        self.draft_classes = [self.lexicon.word_classes(t.key) if t.is_word else frozenset() for t in a.draft]
+        self.source_classes = [self.lexicon.word_classes(t.key) if t.is_word else frozenset() for t in a.source]
+        self.used_draft: set[int] = set()
+        self.used_source: set[int] = set()
+        self.found: list[Change] = []
+
+    # -- marking -----------------------------------------------------------------------------------------
+
+    def facing_source(self, i: int) -> int:
+        """The source token the draft token i stands against: the one linked to its nearest linked neighbour."""
+        links = sorted(self.alignment.links, key=lambda link: (abs(link.draft - i), link.draft < i))
+        return links[0].source if links else (self.window[0] if self.window else 0)
+
+    def facing_draft(self, j: int) -> int:
+        links = sorted(self.alignment.links, key=lambda link: (abs(link.source - j), link.source < j))
+        return links[0].draft if links else 0
+
+    def add(self, reason: str, draft: list[int], source: list[int]) -> None:
+        d, s = self.alignment.draft, self.alignment.source
+        if draft:
+            d_start, d_end = d[min(draft)].start, d[max(draft)].end
+        else:
+            d_start = d_end = d[self.facing_draft(min(source))].start if d else 0
+        if source:
+            s_start, s_end = s[min(source)].start, s[max(source)].end
+        else:
+            s_start = s_end = s[self.facing_source(min(draft))].start if s else 0
+        kind = "replaced" if draft and source else "inserted" if draft else "deleted"
+        self.found.append(Change(kind, self.draft_text[d_start:d_end], self.source_text[s_start:s_end], True,
+                                 (reason,), d_start, d_end, s_start, s_end))
+        self.used_draft.update(draft)
+        self.used_source.update(source)
+
+    # -- checks ------------------------------------------------------------------------------------------
+
+    def negation(self) -> None:
+        """A negation near the linked words of one side and none near those of the other."""
+        linked_draft = sorted(self.alignment.linked_draft())
+        linked_source = sorted(self.alignment.linked_source())
+        draft = [i for i, c in enumerate(self.draft_classes)
+                 if "negation" in c and _near(i, linked_draft) and not _idiom(self.alignment.draft, i)]
+        source = [j for j in self.window if "negation" in self.source_classes[j] and _near(j, linked_source)
+                  and not _idiom(self.alignment.source, j)]
+        if bool(draft) == bool(source):
+            return
+        if draft:
+            self.add("negation", draft[:1], [])
+        else:
+            self.add("negation", [], source[:1])
+
+    def opposites(self) -> None:
+        """WordNet antonyms and opposed classes facing each other, neither word said by the other side. Of the
+        source words facing a draft word, the nearest one that bears on it decides: "best to avoid" faces
+        "harmless" with "avoid", not "best"."""
+        linked_draft, linked_source = self.alignment.linked_draft(), self.alignment.linked_source()
+        for i, token in enumerate(self.alignment.draft):
+            if not token.is_word or i in linked_draft or i in self.used_draft:
+                continue
+            if self.lexicon.lemmas(token.key) & self.source_lemmas:
+                continue
+            own = self.draft_classes[i] - {"negation"}
+            facing = self.facing_source(i)
+            bearing = []  # (distance, source token, reason or None when it says the same)
+            for j in self.window:
+                other = self.alignment.source[j]
+                if not other.is_word or j in self.used_source or not self.alignment.anchored(i, j, OPPOSITE_WINDOW):
+                    continue
+                if own & self.source_classes[j]:
+                    bearing.append((abs(j - facing), j, None))
+                elif j not in linked_source and not self.lexicon.lemmas(other.key) & self.draft_lemmas:
+                    reason = self.lexicon.opposition(token.key, other.key)
+                    # a rise or an antonym must face its opposite closely ("lower rates" vs "higher rates"); a
+                    # verdict on the whole claim ("safe" vs "avoid", "stop" vs "continue") may stand further off
+                    near = (self.lexicon.evaluative(token.key, other.key)
+                            or self.alignment.anchored(i, j, ANCHOR_WINDOW))
+                    if reason and near:
+                        bearing.append((abs(j - facing), j, reason))
+            if bearing:
+                _, j, reason = min(bearing)
+                if reason:
+                    self.add(reason, [i], [j])
+
+    def quantifier(self) -> None:
+        for i, classes in enumerate(self.draft_classes):
+            if not classes & {"universal", "exclusive"} or i in self.used_draft:
+                continue
+            if self.lexicon.lemmas(self.alignment.draft[i].key) & self.source_lemmas:
+                continue
+            if any("negation" in self.draft_classes[k] for k in range(max(0, i - NEGATION_SCOPE), i)):
+                continue  # "without asking any doctor": a negation, not a quantifier
+            partial = [j for j in self.window if "partial" in self.source_classes[j] and j not in self.used_source]
+            if partial:  # "all" where the source says "most": without a quantifier in the source, "any
+                # medication" may well mean what the source says of medications
+                self.add("quantifier", [i], [min(partial, key=lambda j: abs(j - self.facing_source(i)))])
+
+    def hedge(self) -> None:
+        if any("hedge" in c for c in self.draft_classes):
+            return
+        hedges = [j for j in self.window if "hedge" in self.source_classes[j]]
+        if not hedges or any("certain" in self.source_classes[j] for j in self.window):
+            return
+        for i, classes in enumerate(self.draft_classes):
+            if "certain" in classes and i not in self.used_draft:
+                self.add("hedge", [i], [min(hedges, key=lambda j: abs(j - self.facing_source(i)))])
+                return
+
+    def number(self) -> None:
+        draft = numbers(self.alignment.draft)
+        source = numbers(self.alignment.source)
+        if not source:
+            return
+        for number in draft:
+            if any(same_number(number, other) for other in source):
+                continue
+            facing = self.facing_source(number.first)
+            rivals = [other for other in source if comparable(number, other)
+                      and self.alignment.anchored(number.first, other.first, 2 * ANCHOR_WINDOW)]
+            if not rivals:
+                continue  # a number the span does not state: unsupported, not contrary
+            near = min(rivals, key=lambda other: abs(other.first - facing))
+            self.add("number", list(range(number.first, number.last + 1)), list(range(near.first, near.last + 1)))
+
+
+def _idiom(tokens: Sequence[Token], n: int) -> bool:
+    """A negation word that negates nothing: "whether or not", "not only"."""
+    before = tokens[n - 1].key if n > 0 else ""
+    after = tokens[n + 1].key if n + 1 < len(tokens) else ""
+    return (before == "or" and tokens[n].key == "not") or (tokens[n].key == "not" and after == "only")
+
+
+def _near(n: int, linked: list[int], distance: int = 2 * ANCHOR_WINDOW) -> bool:
+    return any(abs(n - k) <= distance for k in linked)
+
+
+def _sentence_numbers(tokens: Sequence[Token], text: str) -> list[int]:
+    """For each token, the number of the sentence it is in (a span may hold up to three)."""
+    out, number = [], 0
+    for n, token in enumerate(tokens):
+        out.append(number)
+        if token.key in (".", "?", "!") and n + 1 < len(tokens):
+            following = text[tokens[n + 1].start]
+            if following.isupper() or following.isdigit():
+                number += 1
+    return out
+
+
+def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexicon: Lexicon,
+                   drug_swap: Callable[[Alignment], tuple[list[int], list[int]] | None] | None = None
+                   ) -> tuple[Change, ...]:
+    """The conflicting words of a draft sentence and a span, as changes ordered by their place in the source.
+
+    `drug_swap(alignment)` may return the draft and source tokens of a drug named in place of another."""
+    finder = _Finder(alignment, draft_text, source_text, lexicon)
+    finder.negation()
+    finder.opposites()
+    finder.quantifier()
+    finder.hedge()
+    finder.number()
+    swap = drug_swap(alignment) if drug_swap else None
+    if swap:
+        finder.add("drug", *swap)
+    return tuple(sorted(finder.found, key=lambda c: (c.source_start, c.draft_start)))
+
+
+def added_numbers(alignment: Alignment) -> int:
+    """How many numbers the draft states that the span states nowhere (and the span states none)."""
+    source = numbers(alignment.source)
+    return sum(1 for n in numbers(alignment.draft) if not any(same_number(n, other) for other in source))

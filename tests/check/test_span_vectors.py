@@ -1,0 +1,62 @@
+"""The wording check's span vectors are made once per index build and stored with it: a check on a built index
+embeds its draft sentences and nothing else."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from indexer import Engine, build_index
+from indexer.check.spans import span_index
+from indexer.check.verdicts import check
+from indexer.index import store
+from tests.fakes import FakeEmbedder
+
+
+class CountingEmbedder(FakeEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.passages: list[str] = []
+        self.queries: list[str] = []
+
+    def encode_passages(self, texts, batch_size=64, progress=False):
+        self.passages.extend(texts)
+        return super().encode_passages(texts, batch_size, progress)
+
+    def encode_queries(self, texts):
+        self.queries.extend(texts)
+        return super().encode_queries(texts)
+
+
+DRAFT = ("Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse its effects are. "
+         "Ketamine cures every illness overnight.")
+
+
+def test_check_on_a_built_index_embeds_no_span(fake_config, drug_names):
+    build_index(fake_config, FakeEmbedder())
+    counting = CountingEmbedder()
+    engine = Engine.open(fake_config, embedder=counting, build=False, drug_names=drug_names)
+    report = check(engine, DRAFT)
+    assert counting.passages == []
+    assert set(counting.queries) <= {s.text for s in report.sentences}
+    assert report.sentences[0].verdict == "verbatim"
+
+
+def test_stored_span_vectors_are_the_vectors_the_model_gives_the_spans(fake_config, drug_names):
+    build_index(fake_config, FakeEmbedder())
+    engine = Engine.open(fake_config, embedder=FakeEmbedder(), build=False, drug_names=drug_names)
+    index = span_index(engine)
+    fresh = FakeEmbedder().encode_passages([s.text for s in index.spans])
+    assert np.allclose(index.vectors, fresh)
+    keys, matrix = store.load_span_vectors(fake_config.index_dir)
+    assert len(keys) == len(matrix) >= len(index.spans) > 0
+
+
+def test_an_incremental_build_reuses_span_vectors(fake_config):
+    build_index(fake_config, FakeEmbedder())
+    article = fake_config.corpus_dir / "000_c89290b5e323cd66.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n\nA brand new sentence about grapefruit.\n",
+                       encoding="utf-8")
+    counting = CountingEmbedder()
+    build_index(fake_config, counting)
+    assert 0 < len(counting.passages) <= 6  # the new passage and the spans with the new sentence
+    assert all("grapefruit" in t for t in counting.passages)
