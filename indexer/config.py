@@ -38,12 +38,9 @@ class Config:
     rrf_k: int = 60  # reciprocal rank fusion constant
     dense_weight: float = 1.0
     sparse_weight: float = 1.0
-    # Coverage (see indexer/coverage.py), calibrated with `python -m indexer eval tests/eval/questions.jsonl`.
-    covered_dense: float = 0.65  # dense similarity that alone makes a question covered
-    covered_dense_anchored: float = 0.45  # ... when the question names a drug or class the sources discuss
-    covered_dense_unknown_drug: float = 0.80  # ... when it names a drug or class the sources never mention
-    covered_dense_lexical: float = 0.30  # ... when a passage also holds `covered_term_share` of its key terms
-    covered_term_share: float = 0.5
+    # Coverage (see indexer/ask/coverage.py): a logistic model fitted by `python bench/fit_coverage.py`.
+    coverage_model: Path | None = None  # a model file of that script's format; None: the one shipped
+    covered_threshold: float | None = None  # the probability that makes a question covered; None: the model's
     # Input limits.
     max_question_chars: int = 2000
     # Index structure: exact inner-product search up to this many passages, an inverted file (IVF) above.
@@ -65,11 +62,8 @@ class Config:
                 raise ConfigError(f"{name} must be between 0 and 10. Got {value}.")
         if self.dense_weight == 0 and self.sparse_weight == 0:
             raise ConfigError("dense_weight and sparse_weight cannot both be 0: nothing would rank passages.")
-        for name in ("covered_dense", "covered_dense_anchored", "covered_dense_unknown_drug", "covered_dense_lexical",
-                     "covered_term_share"):
-            value = getattr(self, name)
-            if not -1.0 <= value <= 1.0:
-                raise ConfigError(f"{name} must be between -1 and 1. Got {value}.")
+        if self.covered_threshold is not None and not 0.0 < self.covered_threshold < 1.0:
+            raise ConfigError(f"covered_threshold must be between 0 and 1 (exclusive). Got {self.covered_threshold}.")
 
     def with_(self, **changes) -> Config:
         """A copy with some settings changed (validated like the original)."""

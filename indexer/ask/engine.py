@@ -7,13 +7,13 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
 
-from indexer.ask.coverage import Coverage, judge
+from indexer.ask.coverage import DEPTH, TOP, Coverage, CoverageModel, Evidence, gather, judge
 from indexer.ask.reading import QuestionReader, Understanding
 from indexer.ask.search import Hit, hybrid_rank
 from indexer.ask.spelling import Speller
@@ -22,7 +22,7 @@ from indexer.config import Config
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
 from indexer.index import store
 from indexer.index.build import IndexStatus, build_index, index_status
-from indexer.index.embedder import Embedder, english_words, load_embedder
+from indexer.index.embedder import Embedder, load_embedder
 from indexer.index.represent import ranking_text
 from indexer.ingest.passages import HEADING_SEPARATOR
 from indexer.ingest.sources import display_path, open_no_follow, outside_corpus
@@ -58,6 +58,9 @@ class Answer:
         return {
             "question": self.question,
             "covered": self.covered,
+            "coverage_state": self.coverage.state,
+            "missing": list(self.coverage.missing),
+            "coverage_score": self.coverage.score,
             "understood": self.understood.to_json() | {"coverage": self.coverage.reason},
             "results": [
                 {
@@ -82,14 +85,15 @@ class Engine:
     """A loaded index with its embedder and question reader."""
 
     def __init__(self, index: store.StoredIndex, embedder: Embedder, config: Config,
-                 drug_names: DrugNames | None = None, known_words: frozenset[str] = frozenset()) -> None:
+                 drug_names: DrugNames | None = None, coverage_model: CoverageModel | None = None) -> None:
         self.index = index
         self.embedder = embedder
         self.config = config
         self.lexicon = Lexicon(drug_names or DrugNames())
-        self.vocabulary = IndexVocabulary(index.lexical.vocabulary, index.vocabulary, self._all_passage_terms)
-        self.reader = QuestionReader(self.vocabulary, self.lexicon, Speller(self.vocabulary, self.lexicon, known_words),
+        self.vocabulary = IndexVocabulary(index.lexical, index.vocabulary, self._passage_terms_list)
+        self.reader = QuestionReader(self.vocabulary, self.lexicon, Speller(self.vocabulary, self.lexicon),
                                      max_chars=config.max_question_chars)
+        self._coverage_model = coverage_model
         self.caches = Caches()  # things derived from this index on first use (e.g. the wording check's spans)
         self._titles = {s.source_id: s.title for s in index.sources}
         self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
@@ -130,7 +134,7 @@ class Engine:
             # Waits for a build of the same index already running (and then builds only if still needed).
             build_index(config, embedder, progress=progress, wait=True)
         index = store.load(config.index_dir, config.model_name, embedder.dimension)
-        return cls(index, embedder, config, drug_names, english_words())
+        return cls(index, embedder, config, drug_names)
 
     def status(self) -> IndexStatus:
         return index_status(self.config)
@@ -148,24 +152,42 @@ class Engine:
 
     # -- asking -------------------------------------------------------------------------------------------
 
+    @property
+    def coverage_model(self) -> CoverageModel:
+        """The fitted coverage model (`Config.coverage_model`, or the one shipped with the package)."""
+        return self.caches.get("coverage-model", None, lambda: self._coverage_model or CoverageModel.load(
+            self.config.coverage_model))
+
     def ask(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Answer:
         """The passages that best answer `question`, best first, and whether the sources cover it."""
         k = self.config.check_k(k)
+        understood, hits, evidence = self.examine(question, k, sources)
+        model = self.coverage_model
+        if self.config.covered_threshold is not None:
+            model = replace(model, threshold=self.config.covered_threshold)
+        coverage = judge(understood, evidence, model)
+        return Answer(understood.question, coverage.covered, tuple(hits[:k]), understood, coverage)
+
+    def examine(self, question: str, k: int | None = None, sources: Iterable[str] | None = None
+                ) -> tuple[Understanding, list[Hit], Evidence]:
+        """How the question is read, its hits (at least `coverage.DEPTH` of them) and the coverage evidence."""
+        k = self.config.check_k(k)
         allowed = self._mask(sources)
         understood = self.reader.read(question)
-        vector = self.embedder.encode_queries([understood.search_text])[0]
+        vector, topic_vector = self.embedder.encode_queries([understood.search_text, understood.topic_text or "?"])
         ranked = hybrid_rank(
             self.index.dense, self.index.lexical, vector, list(understood.search_terms),
-            k=k, candidates=self.config.candidates, rrf_k=self.config.rrf_k,
+            k=max(k, DEPTH), candidates=self.config.candidates, rrf_k=self.config.rrf_k,
             dense_weight=self.config.dense_weight, sparse_weight=self.config.sparse_weight, allowed=allowed,
         )
         hits = [
             Hit(self.index.passages[r.number], r.score, r.dense_score, r.sparse_score, r.dense_rank, r.sparse_rank)
             for r in ranked
         ]
-        hit_terms = [self._passage_terms(r.number) for r in ranked]
-        coverage = judge(understood, hits, hit_terms, self.lexicon.question_terms, self.config)
-        return Answer(understood.question, coverage.covered, tuple(hits), understood, coverage)
+        hit_terms = [self._passage_terms_list(r.number) for r in ranked[:TOP]]
+        numbers = np.array([r.number for r in ranked[:TOP]], dtype=np.int64)
+        topic_scores = [float(x) for x in self.index.dense.scores_for(topic_vector, numbers)] if len(numbers) else []
+        return understood, hits, gather(understood, hits, hit_terms, topic_scores, self.vocabulary)
 
     def citation(self, hit: Hit) -> Citation:
         p = hit.passage
@@ -211,17 +233,13 @@ class Engine:
         numbers = [self._source_numbers[s] for s in wanted]
         return np.isin(self._passage_source, numbers)
 
-    def _all_passage_terms(self) -> list[str]:
-        """Every passage's stemmed ranking terms as " term term ... " (for the question reader's phrase look-ups)."""
-        return [f" {' '.join(self._passage_terms_list(i))} " for i in range(len(self.index.passages))]
-
     def _passage_terms_list(self, number: int) -> list[str]:
+        """A passage's stemmed ranking terms, in order (for phrase look-ups and coverage evidence)."""
+        return self.caches.get("passage-terms", number, lambda: self._make_passage_terms(number), limit=4096)
+
+    def _make_passage_terms(self, number: int) -> list[str]:
         p = self.index.passages[number]
         return terms(ranking_text(p, self._titles[p.source_id]))
-
-    def _passage_terms(self, number: int) -> frozenset[str]:
-        return self.caches.get("passage-terms", number, lambda: frozenset(self._passage_terms_list(number)),
-                               limit=4096)
 
 
 class Caches:

@@ -13,6 +13,7 @@ from indexer.ask.spelling import Speller
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.errors import QuestionError
 from indexer.lexicon.classes import MAX_PHRASE_WORDS, match_phrases
+from indexer.lexicon.english import COMMON_WORD, zipf
 from indexer.lexicon.lexicon import ClassRef, Lexicon
 from indexer.text.tokens import COMPOUND, STOPWORDS, fold, stem, terms
 
@@ -26,15 +27,18 @@ class Correction:
 @dataclass(frozen=True)
 class DrugMention:
     """A drug named in a question: what the user wrote, its generic name, its classes, and how the sources
-    speak of it (by name; only through a class; and whether they name it in most passages or some)."""
+    speak of it (by one of its names; only through a class; and whether they name it in most passages or some)."""
 
     mention: str
     generic: str
     classes: tuple[ClassRef, ...] = ()
     in_sources: bool = False  # the sources name this drug (or one of its classes)
-    named: bool = False  # the sources name the drug itself
-    specific: bool = False  # ... in some passages but not most (it is not the corpus's subject)
+    named: bool = False  # the sources name the drug itself, by its generic name or another of its names
+    specific: bool = False  # the sources speak of it in some passages but not most (it is not their subject)
     via_class: bool = False  # the sources speak of one of its classes
+    source_names: tuple[str, ...] = ()  # the names of the drug the sources use ("seroquel" for quetiapine)
+    class_terms: tuple[str, ...] = ()  # the words the sources use for its classes
+    passages: int = 0  # how many passages name it (by its most used name; by its class when never named)
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,10 @@ class ClassMention:
 
     ref: ClassRef
     in_sources: bool
+    mention: str = ""
+    source_terms: tuple[str, ...] = ()  # the words the sources use for the class
+    passages: int = 0  # how many passages name it
+    specific: bool = False  # ... some but not most
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class Understanding:
     search_text: str = ""
     search_terms: tuple[str, ...] = ()
     key_terms: tuple[str, ...] = ()  # terms of the question and of the source words it was expanded with
+    topic_terms: tuple[str, ...] = ()  # stemmed words of the question that name neither a drug nor a class
+    topic_text: str = ""  # the question without the drugs and classes it names ("How much does cost?")
 
     @property
     def unknown_drugs(self) -> tuple[str, ...]:
@@ -85,7 +95,8 @@ class Understanding:
             "corrections": [{"from": c.original, "to": c.corrected} for c in self.corrections],
             "drugs": [
                 {"mention": d.mention, "generic": d.generic, "classes": [c.name for c in d.classes],
-                 "in_sources": d.in_sources}
+                 "in_sources": d.in_sources, "named": d.named, "via_class": d.via_class,
+                 "source_names": list(d.source_names)}
                 for d in self.drugs
             ],
             "classes": [c.ref.name for c in self.classes],
@@ -107,35 +118,39 @@ class QuestionReader:
 
     def read(self, question: str) -> Understanding:
         question = check_question(question, self.max_chars)
-        spans = [(m.start(), m.end()) for m in COMPOUND.finditer(question)]
-        tokens = [question[a:b] for a, b in spans]
-        corrections, fixed = self._correct(tokens)
-        corrected = _replace(question, spans, tokens, fixed)
+        corrections, corrected = self._correct(question)
+        fixed = COMPOUND.findall(corrected)
         folded = [fold(t) for t in fixed]
         covered: set[int] = set()  # tokens already read as a name
-        found_drugs, class_keys = self._names(fixed, folded, covered)
+        found_drugs, found_classes = self._names(fixed, folded, covered)
         expansions = self._abbreviations(folded, covered)
         drugs, classes, unmatched, described = [], [], [], []
         for mention, generic in found_drugs:
-            drug, class_terms = self._resolve(mention, generic)
+            drug = self._resolve(mention, generic)
             if drug.named:
-                expansions.append(generic)
+                expansions.extend(drug.source_names[:2])
             else:
                 described.append(generic)  # generic names the user did not write, to help the dense search
-                expansions.extend(class_terms)
+                expansions.extend(drug.class_terms)
             if not drug.in_sources:
                 unmatched.append(mention)
             drugs.append(drug)
-        for key in dict.fromkeys(class_keys):
-            class_terms = self.vocabulary.class_terms(self.lexicon.classes, (key,))
+        for mention, key in found_classes:
+            class_terms = tuple(self.vocabulary.class_terms(self.lexicon.classes, (key,)))
             expansions.extend(class_terms)
-            classes.append(ClassMention(self.lexicon.ref(key), bool(class_terms)))
+            passages = max((self.vocabulary.count(t) for t in class_terms), default=0)
+            classes.append(ClassMention(self.lexicon.ref(key), bool(class_terms), mention, class_terms, passages,
+                                        bool(class_terms) and passages <= self.vocabulary.size / 2))
             if not class_terms:
                 unmatched.append(self.lexicon.ref(key).name)
         unmatched.extend(self._unmatched_words(fixed, folded, covered))
         expansions = [e for e in dict.fromkeys(expansions) if fold(e) not in fold(corrected)]
         added = [d for d in dict.fromkeys(described) if fold(d) not in fold(corrected)] + expansions
         search_text = corrected if not added else f"{corrected} ({', '.join(added)})"
+        asking = self.lexicon.question_terms
+        topic = [t for j, word in enumerate(folded) if j not in covered for t in terms(word)
+                 if t not in asking and not t.isdigit()]
+        topic_text = " ".join(t for j, t in enumerate(fixed) if j not in covered)
         return Understanding(
             question=question,
             corrected=corrected,
@@ -147,30 +162,35 @@ class QuestionReader:
             search_text=search_text,
             search_terms=tuple(terms(search_text)),
             key_terms=tuple(dict.fromkeys(terms(" ".join([corrected, *expansions])))),
+            topic_terms=tuple(dict.fromkeys(topic)),
+            topic_text=topic_text,
         )
 
     # -- steps --------------------------------------------------------------------------------------------
 
-    def _correct(self, tokens: list[str]) -> tuple[list[Correction], list[str]]:
+    def _correct(self, question: str) -> tuple[list[Correction], str]:
+        spans = [(m.start(), m.end()) for m in COMPOUND.finditer(question)]
+        tokens = [question[a:b] for a, b in spans]
         corrections: list[Correction] = []
-        fixed = list(tokens)
-        for i, token in enumerate(tokens):
-            better = self.speller.correct(token)
-            if better:
-                corrections.append(Correction(token, better))
-                fixed[i] = better
-        return corrections, fixed
+        out, pos = [], 0
+        for edit in self.speller.edits(tokens):
+            start, end = spans[edit.first][0], spans[edit.end - 1][1]
+            corrections.append(Correction(question[start:end], edit.text))
+            out.extend([question[pos:start], edit.text])
+            pos = end
+        out.append(question[pos:])
+        return corrections, "".join(out)
 
-    def _names(self, fixed: list[str], folded: list[str], covered: set[int]) -> tuple[list[tuple[str, str]], list[str]]:
-        """(mention, generic) of each drug and the keys of the classes named: curated phrases first (class terms,
-        generic names, brands; longest first), then brand names and synonyms through the drug dictionary."""
+    def _names(self, fixed: list[str], folded: list[str], covered: set[int]
+               ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(mention, generic) of each drug and (mention, key) of each class named: the curated and WordNet
+        phrases first (class terms, generic names, brands; longest first), then the drug dictionary's brand
+        names and synonyms, except those that are everyday English words meaning something else first."""
         drugs: list[tuple[str, str]] = []
-        class_keys: list[str] = []
+        classes: list[tuple[str, str]] = []
         for (kind, value), first, end in match_phrases(fixed, self.lexicon.phrases):
-            if kind == "class":
-                class_keys.append(value)
-            else:
-                drugs.append((" ".join(fixed[first:end]), value))
+            mention = " ".join(fixed[first:end])
+            (classes if kind == "class" else drugs).append((mention, value))
             covered.update(range(first, end))
         asking = self.lexicon.question_words
         for generic, first, end in self.lexicon.drug_names.find(fixed):
@@ -178,9 +198,11 @@ class QuestionReader:
                 continue
             if all(folded[j] in STOPWORDS or folded[j] in asking for j in range(first, end)):
                 continue
+            if end - first == 1 and folded[first] != generic and zipf(folded[first]) >= COMMON_WORD:
+                continue
             drugs.append((" ".join(fixed[first:end]), generic))
             covered.update(range(first, end))
-        return drugs, class_keys
+        return _first_of_each(drugs), _first_of_each(classes)
 
     def _abbreviations(self, folded: list[str], covered: set[int]) -> list[str]:
         """The forms the sources use of abbreviations and their spelled-out forms ("PTSD")."""
@@ -198,15 +220,18 @@ class QuestionReader:
                     break
         return expansions
 
-    def _resolve(self, mention: str, generic: str) -> tuple[DrugMention, list[str]]:
-        """How the sources speak of a drug (by its name, generic or as written, or only through a class), and
-        the words they use for its classes."""
+    def _resolve(self, mention: str, generic: str) -> DrugMention:
+        """How the sources speak of a drug: by one of its names (generic, as written, a brand or synonym), or
+        only through a class (the words they use for its classes)."""
         classes = self.lexicon.classes_of(generic)
-        named = self.vocabulary.has(generic) or self.vocabulary.has(mention)
-        class_terms = self.vocabulary.class_terms(self.lexicon.classes, tuple(c.key for c in classes))
-        specific = named and self.vocabulary.specific(generic if self.vocabulary.has(generic) else mention)
-        drug = DrugMention(mention, generic, classes, named or bool(class_terms), named, specific, bool(class_terms))
-        return drug, class_terms
+        candidates = dict.fromkeys([fold(mention), *self.lexicon.names_of(generic)])
+        source_names = tuple(name for name in candidates if self.vocabulary.has(name))
+        named = bool(source_names)
+        class_terms = tuple(self.vocabulary.class_terms(self.lexicon.classes, tuple(c.key for c in classes)))
+        passages = max((self.vocabulary.count(n) for n in (source_names or class_terms)), default=0)
+        specific = (named or bool(class_terms)) and passages <= self.vocabulary.size / 2
+        return DrugMention(mention, generic, classes, named or bool(class_terms), named, specific,
+                           bool(class_terms), source_names, class_terms, passages)
 
     def _unmatched_words(self, fixed: list[str], folded: list[str], covered: set[int]) -> list[str]:
         """Topic words of the question that no passage contains."""
@@ -230,12 +255,12 @@ def check_question(question: str, max_chars: int) -> str:
     return question
 
 
-def _replace(text: str, spans: list[tuple[int, int]], old: list[str], new: list[str]) -> str:
+def _first_of_each(found: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(mention, name) pairs, one per name: "atorvastatin and lipitor" asks about one drug."""
+    seen: set[str] = set()
     out = []
-    pos = 0
-    for (a, b), before, after in zip(spans, old, new, strict=True):
-        out.append(text[pos:a])
-        out.append(after if after != before else text[a:b])
-        pos = b
-    out.append(text[pos:])
-    return "".join(out)
+    for mention, name in found:
+        if name not in seen:
+            seen.add(name)
+            out.append((mention, name))
+    return out

@@ -14,13 +14,11 @@ from __future__ import annotations
 import logging
 import os
 from collections import defaultdict
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from indexer.config import MODEL_NAME, model_path
-from indexer.errors import IndexerError
 from indexer.index.batching import BatchingEncoder
 
 log = logging.getLogger(__name__)
@@ -107,19 +105,6 @@ def same_length_batches(lengths: list[int], batch_size: int) -> list[list[int]]:
         size = batch_size if length >= SOLO_BELOW else 1
         batches.extend(rows[i : i + size] for i in range(0, len(rows), size))
     return batches
-
-
-def english_words() -> frozenset[str]:
-    """Whole lower-case words of the model's tokenizer vocabulary (read from its file; the model is not loaded).
-
-    About 20,000 common English words: what the question reader must never "correct" as a typo.
-    """
-    try:
-        path = Path(model_path()) / "vocab.txt"
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, IndexerError):
-        return frozenset()
-    return frozenset(w for w in lines if w.isalpha() and w.islower() and len(w) > 1)
 
 
 def load_embedder() -> MiniLMEmbedder:

@@ -49,6 +49,27 @@ class LexicalIndex:
         weights = np.concatenate([data[indptr[t] : indptr[t + 1]] for t in ids])
         return np.bincount(rows, weights=weights, minlength=self.size).astype(np.float32)
 
+    def postings(self, term: str) -> np.ndarray:
+        """The numbers of the passages that hold `term` (a stemmed term), ascending; read from the index's
+        postings, so the cost depends on how many passages hold the term, not on how many there are."""
+        t = self.retriever.vocab_dict.get(term) if term else None
+        if t is None:
+            return np.zeros(0, dtype=np.int64)
+        matrix = self.retriever.scores
+        if "indptr" in matrix:
+            return np.sort(np.asarray(matrix["indices"][matrix["indptr"][t] : matrix["indptr"][t + 1]], dtype=np.int64))
+        return np.flatnonzero(self.scores([term]) > 0)
+
+    def document_frequency(self, term: str) -> int:
+        """How many passages hold `term`."""
+        t = self.retriever.vocab_dict.get(term) if term else None
+        if t is None:
+            return 0
+        matrix = self.retriever.scores
+        if "indptr" in matrix:
+            return int(matrix["indptr"][t + 1] - matrix["indptr"][t])
+        return len(self.postings(term))
+
     def top(self, query_terms: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(scores, passage numbers) of the k best passages with a positive score, best first."""
         scores = self.scores(query_terms)

@@ -11,12 +11,15 @@ from indexer.lexicon.classes import (
     DrugClass,
     curated_phrases,
     load_abbreviations,
+    load_brands,
     load_drug_classes,
     load_question_words,
+    load_stems,
     phrase_key,
 )
+from indexer.lexicon.english import COMMON_WORD, zipf
 from indexer.lexicon.names import DrugNames
-from indexer.text.tokens import terms
+from indexer.text.tokens import terms, words
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,18 @@ class Lexicon:
         for drug_class in self.classes.values():
             for member in drug_class.members:
                 self.members[member] = (*self.members.get(member, ()), drug_class.key)
+            if drug_class.is_drug:  # insulin, morphine: a drug whose own classes are the broader ones
+                self.members[drug_class.key] = tuple(dict.fromkeys((*self.members.get(drug_class.key, ()),
+                                                                    *drug_class.broader)))
+        self.suffixes, self.prefixes = load_stems()
+        for key in (*self.suffixes.values(), *self.prefixes.values()):
+            if key not in self.classes:
+                raise ValueError(f"A name stem names an unknown drug class {key!r}.")
+        # Brand names and synonyms of the curated and WordNet lexicons: {name: generic} and back.
+        self.brands = load_brands()
+        self._aliases: dict[str, set[str]] = {}
+        for name, generic in self.brands.items():
+            self._aliases.setdefault(generic, set()).add(name)
 
     def ref(self, key: str) -> ClassRef:
         drug_class = self.classes.get(key)
@@ -56,5 +71,43 @@ class Lexicon:
         return ClassRef(key, drug_class.name, drug_class.singular)
 
     def classes_of(self, generic: str) -> tuple[ClassRef, ...]:
-        """The curated classes a generic drug name belongs to."""
-        return tuple(self.ref(k) for k in self.members.get(generic, ()))
+        """The classes a generic drug name belongs to directly (their broader classes follow `broader`): as a
+        listed member; else by the INN stem of its name; else through the words of a longer name
+        ("enoxaparin sodium", "clonidine patch")."""
+        keys = self.members.get(generic) or self.members.get(self.brands.get(generic, "")) or self._by_stem(generic)
+        if not keys:
+            for word in words(generic):
+                if len(word) >= 4 and word != generic:
+                    keys = (*keys, *(self.members.get(word) or self._by_stem(word)))
+        return tuple(self.ref(k) for k in dict.fromkeys(keys))
+
+    def _by_stem(self, name: str) -> tuple[str, ...]:
+        if " " in name or not name.isalpha():
+            return ()
+        for length in range(len(name), 2, -1):  # the longest stem first ("vastatin" before any shorter)
+            if name[-length:] in self.suffixes:
+                return (self.suffixes[name[-length:]],)
+        return tuple(key for prefix, key in self.prefixes.items() if name.startswith(prefix))
+
+    def chain(self, keys: tuple[str, ...]) -> tuple[str, ...]:
+        """The classes and every class wider than them, nearest first."""
+        out: list[str] = []
+        queue = list(keys)
+        while queue:
+            key = queue.pop(0)
+            if key in out or key not in self.classes:
+                continue
+            out.append(key)
+            queue.extend(self.classes[key].broader)
+        return tuple(out)
+
+    def names_of(self, generic: str) -> tuple[str, ...]:
+        """The names of a generic drug that can tell whether a text speaks of it: itself, then its brands and
+        synonyms of four letters or more, in words (not codes such as "c/t/s"), that are not everyday English
+        words meaning something else first (`english.COMMON_WORD`)."""
+        names = [generic, *sorted(self._aliases.get(generic, ())), *self.drug_names.names_of(generic)]
+        return tuple(dict.fromkeys(n for n in names if n and (n == generic or _telling(n))))
+
+
+def _telling(name: str) -> bool:
+    return len(name) >= 4 and all(len(w) >= 3 for w in words(name)) and zipf(name) < COMMON_WORD

@@ -58,6 +58,7 @@ class DrugNames:
 
     def __init__(self, lexicon: Path | None = None) -> None:
         self._variants: dict[str, list[str]] = {}
+        self._names_of: dict[str, list[str]] = {}  # generic -> every name of it (made with the dictionary)
         self.origin = ""
         self._ready = threading.Event()
         threading.Thread(target=self._load, args=(lexicon,), name="drug-names", daemon=True).start()
@@ -67,6 +68,11 @@ class DrugNames:
             data = _read_lexicon(lexicon) if lexicon is not None else None
             self.origin = str(lexicon) if data else PACKAGE
             self._variants = (data or export_lexicon())["names"]
+            names_of: dict[str, list[str]] = {}
+            for variant, generics in self._variants.items():
+                for generic in generics:
+                    names_of.setdefault(generic, []).append(variant)
+            self._names_of = names_of
         except Exception as e:  # the dictionary is optional at run time: questions still work without it
             log.warning("Drug-name lookup is unavailable (%s); brand names will not be resolved.", e)
         finally:
@@ -96,6 +102,16 @@ class DrugNames:
     def is_name(self, word: str) -> bool:
         self.wait()
         return word in self._variants
+
+    def names_of(self, generic: str) -> list[str]:
+        """Every name the dictionary knows for a generic drug (itself, brands, synonyms), lower case."""
+        self.wait()
+        return self._names_of.get(generic, [])
+
+    def generics(self, name: str) -> list[str]:
+        """The generic names of a drug name (empty when it is not one)."""
+        self.wait()
+        return self._variants.get(name, [])
 
     def single_word_names(self) -> list[str]:
         self.wait()

@@ -62,3 +62,27 @@ def test_unknown_source_text_is_a_clear_error(fake_engine: Engine):
 
     with pytest.raises(SourceError, match="There is no source 'x'"):
         fake_engine.source_text("x")
+
+
+def test_json_answer_adds_the_coverage_state_and_what_is_missing(fake_engine: Engine):
+    answer = fake_engine.ask("Can I drink alcohol after my infusion?")
+    data = fake_engine.to_json(answer)
+    assert data["covered"] is False and data["coverage_state"] == "not covered"
+    assert "alcohol" in data["missing"] and 0.0 <= data["coverage_score"] <= 1.0
+    assert data["understood"]["coverage"] == answer.coverage.reason  # the reason string stays where it was
+
+
+def test_the_coverage_judgement_does_not_depend_on_how_many_results_are_asked_for(fake_engine: Engine):
+    for question in ("Can I take Xanax with ketamine?", "How much does ketamine therapy cost?"):
+        judged = {(a.covered, a.coverage.state, a.coverage.score) for a in
+                  (fake_engine.ask(question, k=k) for k in (1, 3, 10))}
+        assert len(judged) == 1
+
+
+@pytest.mark.slow
+def test_a_question_naming_a_drug_the_sources_never_mention_is_partly_covered(real_engine: Engine):
+    answer = real_engine.ask("Can I take Ativan and Adderall with ketamine?")
+    assert answer.coverage.state == "partly" and answer.covered
+    assert answer.coverage.missing == ("Adderall",) and "Ativan" in answer.coverage.reason
+    only_subject = real_engine.ask("Can I take Adderall with ketamine?")
+    assert only_subject.coverage.state == "not covered" and not only_subject.covered

@@ -75,24 +75,17 @@ def test_empty_and_huge_questions_are_refused(read):
 
 def test_drug_class_data_is_consistent(drug_names):
     classes = load_drug_classes()
-    assert {"ssri", "snri", "maoi", "benzodiazepine", "opioid", "nmda_antagonist", "mood_stabilizer",
+    assert {"ssri", "snri", "maoi", "benzodiazepine", "opiate", "nmda_antagonist", "mood_stabilizer",
             "antipsychotic", "stimulant"} <= set(classes)
     for drug_class in classes.values():
         assert drug_class.terms and drug_class.name
         assert all(parent in classes for parent in drug_class.broader)
     # The generic names the drug dictionary gives for common brands are members of the right class.
     for brand, key in [("xanax", "benzodiazepine"), ("zoloft", "ssri"), ("effexor", "snri"), ("nardil", "maoi"),
-                       ("oxycontin", "opioid"), ("namenda", "nmda_antagonist"), ("eskalith", "mood_stabilizer"),
+                       ("oxycontin", "opiate"), ("namenda", "nmda_antagonist"), ("eskalith", "mood_stabilizer"),
                        ("seroquel", "antipsychotic"), ("ritalin", "stimulant"), ("ambien", "z_drug")]:
         generic = drug_names.find([brand])[0][0]
         assert generic in classes[key].members, (brand, generic)
-
-
-def test_broken_class_data_is_rejected():
-    with pytest.raises(ValueError, match="unknown broader class"):
-        load_drug_classes('[class.a]\nname = "A"\nterms = ["a"]\nbroader = ["missing"]\n')
-    with pytest.raises(ValueError, match="has no terms"):
-        load_drug_classes('[class.a]\nname = "A"\nterms = []\n')
 
 
 def test_the_index_carries_the_drug_dictionary_and_it_resolves_like_the_package(fake_engine, fake_config, drug_names):
