@@ -365,13 +365,12 @@ def large_questions(ext: Path, nfcorpus: Path) -> list[str]:
 def embed_in_chunks(config, cached, chunk: int = 2000) -> None:
     """Embed the ranking texts of the corpus into the vector cache a chunk at a time, so that an interrupted
     first build (it takes tens of minutes) resumes where it stopped instead of starting over."""
-    from indexer.index.build import make_passages
-    from indexer.index.represent import ranking_text
+    from indexer.index.build import make_passages, ranking_texts, source_headings
     from indexer.ingest.sources import load_corpus
 
     corpus = load_corpus(config.corpus_dir)
-    titles = {s.source_id: s.title for s in corpus.sources}
-    texts = [ranking_text(p, titles[p.source_id]) for p in make_passages(corpus, config)]
+    headings = source_headings(corpus)
+    texts = ranking_texts(make_passages(corpus, config, headings), headings)
     for i in range(0, len(texts), chunk):
         t = time.perf_counter()
         before = cached.misses

@@ -95,7 +95,7 @@ class Engine:
                                      max_chars=config.max_question_chars)
         self._coverage_model = coverage_model
         self.caches = Caches()  # things derived from this index on first use (e.g. the wording check's spans)
-        self._titles = {s.source_id: s.title for s in index.sources}
+        self._headings = {s.source_id: s.heading for s in index.sources}
         self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
         self._passage_source = np.array([self._source_numbers[p.source_id] for p in index.passages])
 
@@ -239,7 +239,7 @@ class Engine:
 
     def _make_passage_terms(self, number: int) -> list[str]:
         p = self.index.passages[number]
-        return terms(ranking_text(p, self._titles[p.source_id]))
+        return terms(ranking_text(p, self._headings[p.source_id]))
 
 
 class Caches:

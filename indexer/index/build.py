@@ -14,7 +14,7 @@ from indexer.index.dense import DenseIndex
 from indexer.index.embedder import Embedder
 from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import build_lock
-from indexer.index.represent import ranking_text
+from indexer.index.represent import has_title_line, ranking_text, source_heading
 from indexer.ingest.passages import SPLITTER_VERSION, Passage, split_passages
 from indexer.ingest.sources import (
     METADATA_FILE,
@@ -26,7 +26,9 @@ from indexer.ingest.sources import (
     metadata_checksum,
 )
 from indexer.ingest.windows import TokenCounter
-from indexer.lexicon.names import export_lexicon, package_version
+from indexer.lexicon.finder import DrugFinder
+from indexer.lexicon.lexicon import Lexicon
+from indexer.lexicon.names import DrugNames, export_lexicon, package_version
 from indexer.text.tokens import terms, words
 
 log = logging.getLogger(__name__)
@@ -112,12 +114,28 @@ def settings_of(config: Config) -> dict:
             "splitter": SPLITTER_VERSION}
 
 
-def make_passages(corpus: Corpus, config: Config) -> list[Passage]:
+def source_headings(corpus: Corpus) -> dict[str, str]:
+    """Source id -> what its passages are ranked under (`represent.source_heading`). The drug dictionary is loaded
+    only when some source has no title."""
+    if all(s.titled or has_title_line(s.text) for s in corpus.sources):
+        return {s.source_id: s.title for s in corpus.sources}
+    finder = DrugFinder(Lexicon(DrugNames()))
+    return {s.source_id: source_heading(s, finder) for s in corpus.sources}
+
+
+def make_passages(corpus: Corpus, config: Config, headings: dict[str, str] | None = None) -> list[Passage]:
+    """The passages of every source; each fits the model's window with its ranking context (`headings`, from
+    `source_headings` when not given)."""
+    headings = source_headings(corpus) if headings is None else headings
     passages: list[Passage] = []
     counter = TokenCounter(model_path())
     for source in corpus.sources:
-        passages.extend(split_passages(source, counter, config.max_passage_tokens))
+        passages.extend(split_passages(source, counter, config.max_passage_tokens, headings[source.source_id]))
     return passages
+
+
+def ranking_texts(passages: list[Passage], headings: dict[str, str]) -> list[str]:
+    return [ranking_text(p, headings[p.source_id]) for p in passages]
 
 
 def build_index(
@@ -192,16 +210,16 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         commit = None
         if prepare is not None:
             corpus, commit = prepare(corpus)
-        passages = make_passages(corpus, config)
+        headings = source_headings(corpus)
+        passages = make_passages(corpus, config, headings)
         if not passages:
             raise SourceError(f"No passages found in {display_path(config.corpus_dir)}: the files hold no paragraphs "
                               "of text. Add articles with prose.")
-        titles = {s.source_id: s.title for s in corpus.sources}
-        texts = [ranking_text(p, titles[p.source_id]) for p in passages]
+        texts = ranking_texts(passages, headings)
         kept = vectors.kept_vectors(index_dir, embedder.name) if reuse else vectors.NONE
         made = vectors.embed(texts, embedder, kept, config.batch_size, progress)
         step("embedded")
-        index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name)
+        index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings)
         index.vector_keys = made.keys
         spans = vectors.embed(span_texts(corpus), embedder, kept, config.batch_size)
         index.span_keys, index.span_vectors = spans.keys, spans.vectors
@@ -313,6 +331,7 @@ def assemble_vectors(
     corpus: Corpus,
     config: Config,
     model_name: str,
+    headings: dict[str, str] | None = None,
 ) -> store.StoredIndex:
     """An in-memory index from the passages' vectors: FAISS, BM25, vocabulary and the manifest. The checksums are
     those of the bytes that were read and split (never read again from disk)."""
@@ -331,5 +350,7 @@ def assemble_vectors(
         dense_kind=dense.kind,
         skipped=[{"file": f.path.name, "reason": f.reason} for f in corpus.skipped],
     )
-    sources = [store.SourceRecord.of(s, per_source[s.source_id]) for s in corpus.sources]
+    headings = headings or {}
+    sources = [store.SourceRecord.of(s, per_source[s.source_id], headings.get(s.source_id, s.title))
+               for s in corpus.sources]
     return store.StoredIndex(manifest, sources, passages, dict(vocabulary), dense, lexical)

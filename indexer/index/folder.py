@@ -33,8 +33,8 @@ from indexer.ingest.sources import display_path
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 4  # 2: drug_names.json; 3: versioned folders behind a pointer, vector_keys.json;
-# 4: passages carry context and kind
+FORMAT_VERSION = 5  # 2: drug_names.json; 3: versioned folders behind a pointer, vector_keys.json;
+# 4: passages carry context and kind; 5: sources carry the heading their passages are ranked under
 FORMAT_NAME = "ketamine-sources index"
 MARKER = "index-format.txt"
 MANIFEST = "manifest.json"

@@ -3,7 +3,8 @@
 The index folder holds versions behind a pointer (see indexer.index.folder); one version holds:
 
     manifest.json     format version, build id, model, library versions, source checksums, counts, build time
-    sources.json      the sources' metadata (id, file, title, publisher, url, date, notes, sha256)
+    sources.json      the sources' metadata (id, file, title, publisher, url, date, notes, sha256, and the heading
+                      their passages are ranked under)
     passages.jsonl    one passage per line: source_id, start, end, heading, text
     vocabulary.json   words of the ranking text and their counts (for typo correction)
     drug_names.json   the drug-name dictionary, exported from drug-named-entity-recognition (fast start-up)
@@ -66,9 +67,10 @@ class SourceRecord:
     original: str = ""  # the file name or URL it was added from (empty for files put in by hand)
     added: str = ""
     extractor: str = ""
+    heading: str = ""  # what its passages are ranked under (`indexer.index.represent.source_heading`)
 
     @classmethod
-    def of(cls, source: Source, passages: int) -> SourceRecord:
+    def of(cls, source: Source, passages: int, heading: str | None = None) -> SourceRecord:
         return cls(
             source.source_id,
             source.path.name,
@@ -83,6 +85,7 @@ class SourceRecord:
             source.original,
             source.added,
             source.extractor,
+            source.title if heading is None else heading,
         )
 
 

@@ -40,13 +40,16 @@ def is_markdown(source: Source) -> bool:
     return source.path.suffix.lower() == ".md"
 
 
-def split_passages(source: Source, counter: TokenCounter | None = None, max_tokens: int | None = None) -> list[Passage]:
+def split_passages(source: Source, counter: TokenCounter | None = None, max_tokens: int | None = None,
+                   heading: str | None = None) -> list[Passage]:
     """The passages of a source, in reading order. `counter` counts the model's word pieces (made from the bundled
     model's tokenizer when not given: pass one when splitting many sources); `max_tokens` is the model's window
-    (the counter's by default)."""
+    (the counter's by default); `heading` is what ranking puts above each passage (`indexer.index.represent.
+    source_heading`; the title by default): each passage fits the window with it."""
     counter = counter or TokenCounter(model_path())
     window = (max_tokens or counter.max_tokens) - LABEL_TOKENS
-    pieces = split_document(source.text, markdown=is_markdown(source), title=source.title, max_tokens=window,
+    title = source.title if heading is None else heading
+    pieces = split_document(source.text, markdown=is_markdown(source), title=title, max_tokens=window,
                             count_tokens=counter)
     return [Passage(source.source_id, p.start, p.end, source.text[p.start : p.end], p.heading, p.context, p.kind)
             for p in pieces]

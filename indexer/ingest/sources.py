@@ -33,6 +33,7 @@ class Source:
     date: str = ""
     notes: str = ""
     has_metadata: bool = True
+    titled: bool = True  # the title was given (sources.toml, a converter's metadata); False: taken from line one
     # Where an added source came from (`python -m indexer add`): the original file name or URL, the day it was
     # added, and the extractor (with its version) that made this text from it. Empty for files put in by hand.
     original: str = ""
@@ -309,6 +310,7 @@ def source_of(path: Path, data: bytes, entry: dict | None) -> Source:
         date=str(entry.get("date", "")),
         notes=str(entry.get("notes", "")),
         has_metadata=bool(entry),
+        titled=bool(str(entry.get("title") or "").strip()),
         original=str(entry.get("original", "")),
         added=str(entry.get("added", "")),
         extractor=" ".join(str(entry.get(k, "")) for k in ("extractor", "extractor_version") if entry.get(k)),

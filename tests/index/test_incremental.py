@@ -10,10 +10,9 @@ import numpy as np
 import pytest
 
 from indexer import Config, Engine, IndexerError, build_index, index_status, load_corpus
-from indexer.index import store
-from indexer.index.build import make_passages, update_index
+from indexer.index import build, store
+from indexer.index.build import make_passages, source_headings, update_index
 from indexer.index.removal import remove_source
-from indexer.index.represent import ranking_text
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbedder
 
@@ -40,8 +39,8 @@ class RecordingEmbedder(FakeEmbedder):
 
 def ranking_texts(config: Config) -> list[str]:
     corpus = load_corpus(config.corpus_dir)
-    titles = {s.source_id: s.title for s in corpus.sources}
-    return [ranking_text(p, titles[p.source_id]) for p in make_passages(corpus, config)]
+    headings = source_headings(corpus)
+    return build.ranking_texts(make_passages(corpus, config, headings), headings)
 
 
 def answers(config: Config, drug_names) -> list[list[tuple]]:
