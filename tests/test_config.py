@@ -15,6 +15,7 @@ from indexer import Config, ConfigError
         ({"rrf_k": 0}, "rrf_k must be between 1 and 10000. Got 0."),
         ({"dense_weight": -1.0}, "dense_weight must be between 0 and 10. Got -1.0."),
         ({"dense_weight": 0.0, "sparse_weight": 0.0}, "cannot both be 0"),
+        ({"fusion": "sum"}, "fusion must be one of scores, rrf. Got 'sum'."),
         ({"covered_threshold": 1.0}, "covered_threshold must be between 0 and 1 (exclusive). Got 1.0."),
     ],
 )

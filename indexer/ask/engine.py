@@ -179,6 +179,7 @@ class Engine:
             self.index.dense, self.index.lexical, vector, list(understood.search_terms),
             k=max(k, DEPTH), candidates=self.config.candidates, rrf_k=self.config.rrf_k,
             dense_weight=self.config.dense_weight, sparse_weight=self.config.sparse_weight, allowed=allowed,
+            fusion=self.config.fusion,
         )
         hits = [
             Hit(self.index.passages[r.number], r.score, r.dense_score, r.sparse_score, r.dense_rank, r.sparse_rank)

@@ -47,3 +47,30 @@ def test_the_ranking_is_deterministic_and_respects_a_source_filter():
     assert first == again
     assert all(100 <= r.number < 200 for r in first)
     assert any(r.number == 150 and r.dense_rank == 1 for r in first)
+
+
+def test_score_fusion_adds_the_cosine_and_the_bm25_share_of_the_best_match():
+    vectors, dense, lexical = make_indexes()
+    bm25 = lexical.scores(["w1", "w2"])
+    ranked = hybrid_rank(dense, lexical, vectors[5], ["w1", "w2"], k=50, candidates=50, fusion="scores",
+                         dense_weight=0.8, sparse_weight=0.2)
+    for r in ranked:
+        expected = 0.8 * float(vectors[r.number] @ vectors[5]) + (0.2 * r.sparse_score / bm25.max() if r.sparse_rank
+                                                                  else 0.0)
+        assert abs(r.score - expected) < 1e-5
+    assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
+
+
+def test_a_weak_keyword_match_does_not_outrank_a_close_passage():
+    """Reciprocal rank fusion gives the first BM25 match as much as the first dense one, however weak; score
+    fusion keeps the close passage first."""
+    passages = np.eye(4, dtype=np.float32)
+    query = np.array([1.0, 0.1, 0.0, 0.0], dtype=np.float32)
+    query /= np.linalg.norm(query)
+    dense = DenseIndex.build(passages)
+    lexical = LexicalIndex.build([["dose"], ["rare"], ["other"], ["more"]])
+    by_rrf = hybrid_rank(dense, lexical, query, ["rare"], k=4, candidates=4, fusion="rrf")
+    by_scores = hybrid_rank(dense, lexical, query, ["rare"], k=4, candidates=4, fusion="scores",
+                            dense_weight=0.8, sparse_weight=0.2)
+    assert by_rrf[0].number == 1  # the keyword match, though the passage is far in meaning
+    assert by_scores[0].number == 0
