@@ -198,7 +198,8 @@ def _check_sentence(draft: str, start: int, end: int, vector: np.ndarray, index:
                              float(cosines[best]))
 
     own = set(terms(text))
-    assessed = [judge.evidence.assess(draft, tokens, own, n, float(cosines[n]))
+    gaps = judge.evidence.source_gaps(cosines)
+    assessed = [judge.evidence.assess(draft, tokens, own, n, float(cosines[n]), gaps)
                 for n in judge.evidence.candidates(own, cosines)]
     supporting = judge.supporting(assessed, index)
     conflicting = judge.conflicting(assessed, index)
