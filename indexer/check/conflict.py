@@ -249,7 +249,7 @@ class _Finder:
                     # a rise or an antonym must face its opposite closely ("lower rates" vs "higher rates"); a
                     # verdict on the whole claim ("safe" vs "avoid", "stop" vs "continue") may stand further off
                     near = (self.lexicon.evaluative(token.key, other.key)
-                            or self.alignment.anchored(i, j, ANCHOR_WINDOW))
+                            or self.alignment.anchored(i, j, OPPOSITE_WINDOW))
                     if reason and near:
                         bearing.append((abs(j - facing), j, reason))
             if bearing:
