@@ -40,6 +40,7 @@ class Pairs:
     own: np.ndarray  # the span is in the claim's own abstract
     labels: list[str]  # per claim: SUPPORT or REFUTE
     groups: list[str]  # per claim: its abstract
+    title: np.ndarray | None = None  # per pair: the span is its source's title
     # per claim: how related (cosine + term_weight × coverage) the span the check would report as conflicting is,
     # -inf when none (a supporting span must be more related to win over it); None: no claim has one
     conflicting: np.ndarray | None = None
@@ -52,7 +53,7 @@ def collect(engine, claims: list[dict]) -> Pairs:
     from indexer.check.evidence import Evidence
     from indexer.check.spans import span_index
     from indexer.check.support import FEATURES, feature_values
-    from indexer.check.verdicts import Thresholds, _Judge
+    from indexer.check.verdicts import Thresholds, _is_title, _Judge
     from indexer.text.tokens import terms
 
     index = span_index(engine)
@@ -61,7 +62,7 @@ def collect(engine, claims: list[dict]) -> Pairs:
     conflicting = []
     texts = [" ".join(r["claim"].split()) for r in claims]
     vectors = engine.embedder.encode_queries(texts)
-    rows, positive, claim_of, own = [], [], [], []
+    rows, positive, claim_of, own, title = [], [], [], [], []
     for number, (row, text, vector) in enumerate(zip(claims, texts, vectors, strict=True)):
         cosines = index.vectors @ vector
         tokens = tokenize(text)
@@ -81,22 +82,24 @@ def collect(engine, claims: list[dict]) -> Pairs:
             positive.append(row["label"] == "SUPPORT" and overlaps)
             claim_of.append(number)
             own.append(in_own)
+            title.append(_is_title(span))
         against = judge.conflicting(assessments, index)
         conflicting.append(-np.inf if against is None else judge.related(against))
     return Pairs(np.array(rows, dtype=np.float64), np.array(positive), np.array(claim_of), np.array(own),
-                 [r["label"] for r in claims], [r["cord_id"] for r in claims], np.array(conflicting))
+                 [r["label"] for r in claims], [r["cord_id"] for r in claims], np.array(title),
+                 np.array(conflicting))
 
 
 def save_pairs(pairs: Pairs, path: Path) -> None:
     np.savez(path, x=pairs.x, positive=pairs.positive, claim=pairs.claim, own=pairs.own,
              labels=np.array(pairs.labels), groups=np.array(pairs.groups),
-             conflicting=_conflicting(pairs))
+             title=_titles(pairs), conflicting=_conflicting(pairs))
 
 
 def load_pairs(path: Path) -> Pairs:
     with np.load(path, allow_pickle=False) as data:
         return Pairs(data["x"], data["positive"], data["claim"], data["own"], [str(v) for v in data["labels"]],
-                     [str(v) for v in data["groups"]], data["conflicting"])
+                     [str(v) for v in data["groups"]], data["title"], data["conflicting"])
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
@@ -167,7 +170,7 @@ def claim_figures(pairs: Pairs, probability: np.ndarray, threshold: float) -> di
     t = Thresholds()
     cosine = pairs.x[:, FEATURES.index("cosine")]
     related = cosine + t.term_weight * pairs.x[:, FEATURES.index("coverage")]
-    close = cosine >= t.paraphrase_close  # supported whatever the model
+    close = (cosine >= t.paraphrase_close) & ~_titles(pairs)  # supported whatever the model (not a title)
     probability = np.where(eligible(pairs), np.where(close, 1.0, probability), -1.0)
     conflicting = _conflicting(pairs)
     refuted = supported = refuted_as_supported = found = 0
@@ -182,6 +185,10 @@ def claim_figures(pairs: Pairs, probability: np.ndarray, threshold: float) -> di
             supported += 1
             found += ok and bool(pairs.own[best])
     return {"refuted_as_supported": refuted_as_supported / max(refuted, 1), "supported_found": found / max(supported, 1)}
+
+
+def _titles(pairs: Pairs) -> np.ndarray:
+    return pairs.title if pairs.title is not None else np.zeros(len(pairs.x), dtype=bool)
 
 
 def _conflicting(pairs: Pairs) -> np.ndarray:

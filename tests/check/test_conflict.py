@@ -144,7 +144,7 @@ def test_the_fitting_script_recovers_a_known_rule_and_picks_a_threshold_for_clai
     assert 0.4 < threshold <= 0.7 and figures == {"refuted_as_supported": 0.0, "supported_found": 1.0}
     # a span conflicting with the supported claim and more related to it than its supporting span wins, as in
     # the check itself: the claim is not found
-    vetoed = Pairs(pairs.x, pairs.positive, pairs.claim, pairs.own, pairs.labels, pairs.groups,
+    vetoed = Pairs(pairs.x, pairs.positive, pairs.claim, pairs.own, pairs.labels, pairs.groups, None,
                    np.array([2.0, -np.inf]))
     assert claim_figures(vetoed, np.array([0.7, 0.4]), 0.5)["supported_found"] == 0.0
     assert claim_figures(pairs, np.array([0.7, 0.4]), 0.5)["supported_found"] == 1.0
