@@ -43,6 +43,7 @@ NEGATION_SCOPE = 3  # tokens after a negation in which "any" means "none"
 CONTRAST_REACH = 3  # tokens after a negation in which the word it negates is looked for
 NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis", "a")
 MIN_BASE = 5  # letters: the rest of a word with a negative prefix must be this long to count
+COMPARISON_MARKS = frozenset(["than", "compared", "versus", "vs"])  # what follows names the group compared with
 OPPOSITE_WINDOW = 2 * ANCHOR_WINDOW  # opposed words face each other across this many tokens
 APPROXIMATE = frozenset(["about", "around", "approximately", "almost", "nearly", "roughly", "some", "over", "under",
                          "estimated", "circa", "ca", "up"])
@@ -257,6 +258,32 @@ class _Finder:
                 if reason:
                     self.add(reason, [i], [j])
 
+    def comparison(self) -> None:
+        """Two groups compared the other way round: the group after "than" / "compared with" in the draft stands
+        before it in the source, and the group after it in the source stands before it in the draft ("nonpregnant
+        women are more likely ... than pregnant women" against "pregnant women are more likely ... compared with
+        nonpregnant women"). A comparison turned round and an opposite direction together ("higher in A than in
+        B" against "lower in B than in A") say the same thing: then neither is a conflict."""
+        a = self.alignment
+        d_mark = next((i for i, t in enumerate(a.draft) if t.key in COMPARISON_MARKS), None)
+        s_mark = next((j for j in self.window if a.source[j].key in COMPARISON_MARKS), None)
+        if d_mark is None or s_mark is None:
+            return
+        after_draft = [link for link in a.links if d_mark < link.draft <= d_mark + ANCHOR_WINDOW
+                       and link.source < s_mark]
+        after_source = [link for link in a.links if s_mark < link.source <= s_mark + ANCHOR_WINDOW
+                        and link.draft < d_mark]
+        pairs = [(x, y) for x in after_draft for y in after_source
+                 if a.draft[x.draft].key != a.draft[y.draft].key]
+        if not pairs:
+            return
+        turned = [c for c in self.found if set(c.reasons) & {"direction", "antonym"}]
+        if turned:
+            self.found = [c for c in self.found if c not in turned]
+            return
+        x, y = pairs[0]
+        self.add("direction", [x.draft], [y.source])
+
     def quantifier(self) -> None:
         for i, classes in enumerate(self.draft_classes):
             if not classes & {"universal", "exclusive"} or i in self.used_draft:
@@ -358,6 +385,7 @@ def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexi
     finder = _Finder(alignment, draft_text, source_text, lexicon)
     finder.negation()
     finder.opposites()
+    finder.comparison()
     finder.quantifier()
     finder.hedge()
     finder.number()

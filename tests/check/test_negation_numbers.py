@@ -97,3 +97,38 @@ def test_the_source_gap_is_zero_for_the_source_nearest_the_sentence(fake_engine,
     assessed = evidence.assess(draft, tokenize(draft), set(), nearest, 0.9, gaps)
     values = feature_values(assessed, index.spans[nearest].sentences)
     assert set(values) == set(FEATURES) and values["source_gap"] == 0.0
+
+
+def test_a_comparison_turned_round_conflicts_unless_its_direction_turns_too(lexicon):
+    source = "Pregnant women are more likely to be hospitalized compared with nonpregnant women."
+    turned = "Nonpregnant women are more likely to be hospitalized than pregnant women."
+    assert ("pregnant", "nonpregnant", ("direction",)) in reasons(turned, source, lexicon)
+    assert reasons("Smokers had lower survival than nonsmokers.", "Nonsmokers had higher survival than smokers.",
+                   lexicon) == []
+    assert reasons("Pregnant women are more likely to be hospitalized than nonpregnant women.", source, lexicon) == []
+
+
+def test_a_title_close_by_cosine_still_needs_the_model(tmp_path, drug_names, lexicon):
+    from indexer import Config, Engine
+    from indexer.check.evidence import Assessment
+    from indexer.check.support import load_support_model
+    from indexer.check.verdicts import Thresholds, _is_title, _Judge
+    from tests.fakes import FakeEmbedder
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "abstract.txt").write_text("Efficacy of convalescent plasma in patients with severe disease: results of "
+                                         "a randomized clinical trial\n\nConvalescent plasma did not shorten the "
+                                         "time to recovery. Deaths were similar.\n", encoding="utf-8")
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", model_name=FakeEmbedder.name)
+    index = span_index(Engine.open(config, embedder=FakeEmbedder(), drug_names=drug_names))
+    title = next(n for n, span in enumerate(index.spans) if index.claims[n] and _is_title(span))
+    sentence = next(n for n, span in enumerate(index.spans) if span.sentences == 1 and not _is_title(span))
+    refusing = load_support_model().to_json() | {"threshold": 1.0}  # the model supports nothing
+    judge = _Judge(Evidence(index, lexicon), load_support_model(refusing), Thresholds())
+
+    def close(n: int) -> Assessment:
+        return Assessment(n, 0.95, 1.0, 1.0, 1.0, 0.0, 0, False, ())
+
+    assert judge.supports(close(sentence), index)  # this close, a sentence supports whatever the model says
+    assert not judge.supports(close(title), index)
