@@ -1,11 +1,13 @@
 """Fit the support model of Check wording (indexer/check/data/support_model.json) on the Check-COVID training claims.
 
-Every claim is compared with its candidate spans exactly as `indexer.wording.check` does (`Evidence.candidates`
-and `Evidence.assess`); a pair is positive when the claim is labelled SUPPORT and the span overlaps one of the
+Every claim is compared with its candidate spans exactly as `indexer.check.verdicts.check` does
+(`Evidence.candidates` and `Evidence.assess`); a pair is positive when the claim is labelled SUPPORT and the span overlaps one of the
 claim's evidence sentences. A logistic regression (NumPy, L2-regularized, Newton steps) is fitted on those pairs.
 The decision threshold is chosen on out-of-fold predictions (5 folds over abstracts, so no abstract is in both a
 fit and its test): the lowest threshold whose share of refuted claims presented as supported stays within
-`--max-refuted`, which finds the most supported claims in their own abstract.
+`--max-refuted`, which finds the most supported claims in their own abstract. The claim-level figures follow the
+check's own rule: a supporting span loses to a conflicting span at least as related to the claim, and a span
+closer than `paraphrase_close` (not a title) supports whatever the model says.
 
     python -m bench.fit_conflicts [../shared/ext/claims/check_covid_train.jsonl] [--max-refuted 0.10] [--dry-run]
 
