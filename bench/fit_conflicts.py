@@ -1,11 +1,13 @@
 """Fit the support model of Check wording (indexer/check/data/support_model.json) on the Check-COVID training claims.
 
-Every claim is compared with its candidate spans exactly as `indexer.wording.check` does (`Evidence.candidates`
-and `Evidence.assess`); a pair is positive when the claim is labelled SUPPORT and the span overlaps one of the
+Every claim is compared with its candidate spans exactly as `indexer.check.verdicts.check` does
+(`Evidence.candidates` and `Evidence.assess`); a pair is positive when the claim is labelled SUPPORT and the span overlaps one of the
 claim's evidence sentences. A logistic regression (NumPy, L2-regularized, Newton steps) is fitted on those pairs.
 The decision threshold is chosen on out-of-fold predictions (5 folds over abstracts, so no abstract is in both a
 fit and its test): the lowest threshold whose share of refuted claims presented as supported stays within
-`--max-refuted`, which finds the most supported claims in their own abstract.
+`--max-refuted`, which finds the most supported claims in their own abstract. The claim-level figures follow the
+check's own rule: a supporting span loses to a conflicting span at least as related to the claim, and a span
+closer than `paraphrase_close` (not a title) supports whatever the model says.
 
     python -m bench.fit_conflicts [../shared/ext/claims/check_covid_train.jsonl] [--max-refuted 0.10] [--dry-run]
 
@@ -40,6 +42,10 @@ class Pairs:
     own: np.ndarray  # the span is in the claim's own abstract
     labels: list[str]  # per claim: SUPPORT or REFUTE
     groups: list[str]  # per claim: its abstract
+    title: np.ndarray | None = None  # per pair: the span is its source's title
+    # per claim: how related (cosine + term_weight × coverage) the span the check would report as conflicting is,
+    # -inf when none (a supporting span must be more related to win over it); None: no claim has one
+    conflicting: np.ndarray | None = None
 
 
 def collect(engine, claims: list[dict]) -> Pairs:
@@ -49,22 +55,28 @@ def collect(engine, claims: list[dict]) -> Pairs:
     from indexer.check.evidence import Evidence
     from indexer.check.spans import span_index
     from indexer.check.support import FEATURES, feature_values
+    from indexer.check.verdicts import Thresholds, _is_title, _Judge
     from indexer.text.tokens import terms
 
     index = span_index(engine)
     evidence = Evidence(index, load_lexicon())
+    judge = _Judge(evidence, None, Thresholds())  # only its conflict rule is used: no model needed
+    conflicting = []
     texts = [" ".join(r["claim"].split()) for r in claims]
     vectors = engine.embedder.encode_queries(texts)
-    rows, positive, claim_of, own = [], [], [], []
+    rows, positive, claim_of, own, title = [], [], [], [], []
     for number, (row, text, vector) in enumerate(zip(claims, texts, vectors, strict=True)):
         cosines = index.vectors @ vector
         tokens = tokenize(text)
         words = set(terms(text))
         offset = len(row["title"].strip()) + 2  # the corpus file is title, blank line, abstract
         spans = [(e["start"] + offset, e["end"] + offset) for e in row["evidence_sentences"]]
+        assessments = []
+        gaps = evidence.source_gaps(cosines)
         for n in evidence.candidates(words, cosines):
             span = index.spans[n]
-            assessed = evidence.assess(text, tokens, words, n, float(cosines[n]))
+            assessed = evidence.assess(text, tokens, words, n, float(cosines[n]), gaps)
+            assessments.append(assessed)
             values = feature_values(assessed, span.sentences)
             rows.append([values[f] for f in FEATURES])
             in_own = span.source_id == row["cord_id"]
@@ -72,19 +84,24 @@ def collect(engine, claims: list[dict]) -> Pairs:
             positive.append(row["label"] == "SUPPORT" and overlaps)
             claim_of.append(number)
             own.append(in_own)
+            title.append(_is_title(span))
+        against = judge.conflicting(assessments, index)
+        conflicting.append(-np.inf if against is None else judge.related(against))
     return Pairs(np.array(rows, dtype=np.float64), np.array(positive), np.array(claim_of), np.array(own),
-                 [r["label"] for r in claims], [r["cord_id"] for r in claims])
+                 [r["label"] for r in claims], [r["cord_id"] for r in claims], np.array(title),
+                 np.array(conflicting))
 
 
 def save_pairs(pairs: Pairs, path: Path) -> None:
     np.savez(path, x=pairs.x, positive=pairs.positive, claim=pairs.claim, own=pairs.own,
-             labels=np.array(pairs.labels), groups=np.array(pairs.groups))
+             labels=np.array(pairs.labels), groups=np.array(pairs.groups),
+             title=_titles(pairs), conflicting=_conflicting(pairs))
 
 
 def load_pairs(path: Path) -> Pairs:
     with np.load(path, allow_pickle=False) as data:
         return Pairs(data["x"], data["positive"], data["claim"], data["own"], [str(v) for v in data["labels"]],
-                     [str(v) for v in data["groups"]])
+                     [str(v) for v in data["groups"]], data["title"], data["conflicting"])
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
@@ -148,17 +165,21 @@ def eligible(pairs: Pairs) -> np.ndarray:
 
 def claim_figures(pairs: Pairs, probability: np.ndarray, threshold: float) -> dict[str, float]:
     """Claim-level figures when a claim is supported by its most probable eligible span at or above the
-    threshold."""
+    threshold, unless a conflicting span is at least as related to it (as `verdicts._Judge` decides)."""
     from indexer.check.support import FEATURES
     from indexer.check.verdicts import Thresholds
 
-    close = pairs.x[:, FEATURES.index("cosine")] >= Thresholds().paraphrase_close  # supported whatever the model
+    t = Thresholds()
+    cosine = pairs.x[:, FEATURES.index("cosine")]
+    related = cosine + t.term_weight * pairs.x[:, FEATURES.index("coverage")]
+    close = (cosine >= t.paraphrase_close) & ~_titles(pairs)  # supported whatever the model (not a title)
     probability = np.where(eligible(pairs), np.where(close, 1.0, probability), -1.0)
+    conflicting = _conflicting(pairs)
     refuted = supported = refuted_as_supported = found = 0
     for c, label in enumerate(pairs.labels):
         mine = np.flatnonzero(pairs.claim == c)
         best = mine[np.argmax(probability[mine])] if len(mine) else None
-        ok = best is not None and probability[best] >= threshold
+        ok = best is not None and probability[best] >= threshold and related[best] > conflicting[c]
         if label == "REFUTE":
             refuted += 1
             refuted_as_supported += ok
@@ -166,6 +187,14 @@ def claim_figures(pairs: Pairs, probability: np.ndarray, threshold: float) -> di
             supported += 1
             found += ok and bool(pairs.own[best])
     return {"refuted_as_supported": refuted_as_supported / max(refuted, 1), "supported_found": found / max(supported, 1)}
+
+
+def _titles(pairs: Pairs) -> np.ndarray:
+    return pairs.title if pairs.title is not None else np.zeros(len(pairs.x), dtype=bool)
+
+
+def _conflicting(pairs: Pairs) -> np.ndarray:
+    return pairs.conflicting if pairs.conflicting is not None else np.full(len(pairs.labels), -np.inf)
 
 
 def choose_threshold(pairs: Pairs, probability: np.ndarray, max_refuted: float) -> tuple[float, dict]:

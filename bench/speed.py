@@ -17,6 +17,10 @@ large (--large)   warm `Engine.ask` over the seed corpus (25 passages) and over 
                   MedicationQA dev questions (typos, brand names, words no seed article has). The index is built
                   once (20-40 min on 2 cores) and kept under .cache/bench/; `--skip query,build,cold,scaling
                   --large` runs this part alone.
+check             Check wording on the seed drafts (tests/eval/drafts.jsonl) over the same index: the first
+                  call (a draft checked right after opening an engine: span vectors read from the index, the
+                  word tables loaded) and the warm time per draft sentence; printed as one `check:` line, with
+                  the number of candidate spans the check embedded (0: they come from the index build).
 
 Compared runs are interleaved and every figure is a median of repeated runs (the machines are shared). The
 last line holds `name=value` pairs.
@@ -103,6 +107,63 @@ def query_overhead(engine, runs: int) -> dict[str, float]:
             ask.append(time.perf_counter() - t)
     return {"query_overhead": median_ms(ask) / median_ms(encode), "ask_ms": median_ms(ask),
             "encode_ms": median_ms(encode)}
+
+
+# -- check wording ------------------------------------------------------------------------------------------------
+
+CHECK_DRAFTS = REPO / "tests" / "eval" / "drafts.jsonl"
+
+
+class CountingEmbedder:
+    """Wraps an embedder and counts the passages (here: candidate spans) it is asked to embed."""
+
+    def __init__(self, embedder) -> None:
+        self.embedder = embedder
+        self.name = embedder.name
+        self.dimension = embedder.dimension
+        self.passages = 0
+
+    def encode_queries(self, texts):
+        return self.embedder.encode_queries(texts)
+
+    def encode_passages(self, texts, batch_size: int = 64, progress: bool = False):
+        self.passages += len(texts)
+        return self.embedder.encode_passages(texts, batch_size=batch_size, progress=progress)
+
+    def __getattr__(self, name):
+        return getattr(self.embedder, name)
+
+
+def check_drafts(path: Path = CHECK_DRAFTS) -> list[str]:
+    """The labelled seed drafts, each as a writer would paste it (its sentences joined as the file says)."""
+    drafts = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            drafts.append(row.get("join", " ").join(s["text"] for s in row["sentences"]))
+    return drafts
+
+
+def check_speed(config, embedder, runs: int, drafts: list[str] | None = None) -> dict[str, float]:
+    """First call and warm time per sentence of `check` on a built index, and the spans it embedded."""
+    from indexer.ask.engine import Engine
+    from indexer.check.verdicts import check
+
+    drafts = drafts or check_drafts()
+    counting = CountingEmbedder(embedder)
+    engine = Engine.open(config, embedder=counting, build=False)
+    t = time.perf_counter()
+    check(engine, drafts[0])
+    first = time.perf_counter() - t
+    sentences = sum(len(check(engine, draft).sentences) for draft in drafts)  # warm-up
+    per_sentence = []
+    for _ in range(runs):
+        for draft in drafts:
+            t = time.perf_counter()
+            report = check(engine, draft)
+            per_sentence.append((time.perf_counter() - t) / len(report.sentences))
+    return {"sentences": sentences, "first_call_ms": first * 1000, "per_sentence_ms": median_ms(per_sentence),
+            "spans_embedded": counting.passages}
 
 
 # -- build ratio --------------------------------------------------------------------------------------------------
@@ -432,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=7, help="repetitions of each compared measurement")
     p.add_argument("--build-docs", type=int, default=300, help="NFCorpus documents for build_ratio (0: all)")
     p.add_argument("--nfcorpus", type=Path, default=DEFAULT_NFCORPUS, help="the BEIR NFCorpus folder")
-    p.add_argument("--skip", default="", help="comma-separated parts to skip: query,build,cold,scaling")
+    p.add_argument("--skip", default="", help="comma-separated parts to skip: query,build,cold,scaling,check")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     p.add_argument("--large", action="store_true",
                    help="also measure warm ask at 25 vs 40,000+ passages (first run builds a cached index: 20-40 min)")
@@ -463,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, float] = {}
     config = Config(corpus_dir=REPO / "corpus")
     config = config.with_(index_dir=CACHE_DIR / f"speed-index-{digest(str(config))}")
-    if not skip >= {"query", "build", "cold"} or args.large:
+    checked: dict[str, float] = {}
+    if not skip >= {"query", "build", "cold", "check"} or args.large:
         embedder = load_embedder()
         engine = speed_index(config, embedder)
         if "query" not in skip:
@@ -476,6 +538,8 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" not in skip:
             figures |= cold_start(config, args.runs)
             log.info("cold start: ask %.2f s, bare %.2f s", figures["cold_ask_s"], figures["cold_bare_s"])
+        if "check" not in skip:
+            checked = check_speed(config, embedder, args.runs)
     if "scaling" not in skip:
         sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
         figures |= scaling(sizes, Config())
@@ -489,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
         print("large: " + last_line({k: scale[k] for k in ("ask_warm_small_ms", "ask_warm_large_ms",
                                                            "ask_large_over_small", "passages_small",
                                                            "passages_large")}))
+    if checked:
+        print("check: " + last_line(checked))
     print(f"machine: {machine()}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1))

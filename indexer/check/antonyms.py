@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
+from types import MappingProxyType
 
 from indexer.text.tokens import STOPWORDS
 
@@ -38,6 +39,7 @@ class Lexicon:
     classes: Mapping[str, frozenset[str]]  # class name -> base forms
     vocabulary: frozenset[str]
     groups: Mapping[str, frozenset[int]] = field(default_factory=dict)  # word -> the synonym groups it is in
+    units: Mapping[str, str] = field(default_factory=dict)  # unit abbreviation -> unit word ("min" -> "minute")
     _known: dict = field(default_factory=dict, compare=False, repr=False)  # word -> lemmas, filled as asked
     _known_classes: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -117,7 +119,8 @@ def _read(name: str) -> dict:
     return json.loads(resources.files("indexer.lexicon").joinpath(f"data/{name}").read_text(encoding="utf-8"))
 
 
-def load_lexicon(antonyms: dict | None = None, polarity: dict | None = None, synonyms: dict | None = None) -> Lexicon:
+def load_lexicon(antonyms: dict | None = None, polarity: dict | None = None, synonyms: dict | None = None,
+                 units: dict | None = None) -> Lexicon:
     """The shipped tables, or the given ones (tests). ValueError when a table is malformed."""
     antonyms = _read("antonyms.json") if antonyms is None else antonyms
     polarity = _read("polarity.json") if polarity is None else polarity
@@ -141,5 +144,11 @@ def load_lexicon(antonyms: dict | None = None, polarity: dict | None = None, syn
             groups.setdefault(str(word).lower(), set()).add(number)
     vocabulary = frozenset(table) | frozenset().union(*classes.values()) | frozenset(groups)
     exceptions = {str(form): tuple(lemmas) for form, lemmas in antonyms.get("exceptions", {}).items()}
+    if units is None:
+        units = json.loads(resources.files("indexer.check").joinpath("data/units.json").read_text(encoding="utf-8"))
+    unit_words = units.get("units")
+    if not isinstance(unit_words, dict):
+        raise ValueError("The unit table must map abbreviations to unit words under \"units\".")
     return Lexicon({w: frozenset(o) for w, o in table.items()}, exceptions, classes, vocabulary,
-                   {w: frozenset(g) for w, g in groups.items()})
+                   {w: frozenset(g) for w, g in groups.items()},
+                   MappingProxyType({str(k).lower(): str(v).lower() for k, v in unit_words.items()}))

@@ -20,23 +20,30 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from indexer.check.align import ANCHOR_WINDOW, Alignment
 from indexer.check.antonyms import Lexicon
 from indexer.check.diff import Change, Token
-from indexer.text.tokens import stem
+from indexer.text.tokens import STOPWORDS, stem
 
 REASONS = ("negation", "antonym", "direction", "quantifier", "hedge", "number", "drug")
 NUMBER_WORDS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
                 "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
                 "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12}
+                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
+                # how many times: "twice as likely" against "half as likely"
+                "twice": 2, "double": 2, "thrice": 3, "triple": 3, "half": 0.5, "quarter": 0.25}
+TENS = frozenset(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
 MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _DECIMAL_MARKS = {".", "·", ","}
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 NEGATION_SCOPE = 3  # tokens after a negation in which "any" means "none"
+CONTRAST_REACH = 3  # tokens after a negation in which the word it negates is looked for
+NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis", "a")
+MIN_BASE = 5  # letters: the rest of a word with a negative prefix must be this long to count
+COMPARISON_MARKS = frozenset(["than", "compared", "versus", "vs"])  # what follows names the group compared with
 OPPOSITE_WINDOW = 2 * ANCHOR_WINDOW  # opposed words face each other across this many tokens
 APPROXIMATE = frozenset(["about", "around", "approximately", "almost", "nearly", "roughly", "some", "over", "under",
                          "estimated", "circa", "ca", "up"])
@@ -52,9 +59,10 @@ class Number:
     approximate: bool = False  # "about 25,000", "almost 25,000"
 
 
-def numbers(tokens: Sequence[Token]) -> list[Number]:
+def numbers(tokens: Sequence[Token], units: Mapping[str, str] | None = None) -> list[Number]:
     """The numbers of a token list: digits (1,008; 1.7; 1·7; 22%), number words ("thirty") and multipliers
-    ("1.7 billion"), each with the word after it as its unit. Left out: "one" (as often a pronoun) and digits that
+    ("1.7 billion"), each with the word after it as its unit (`units` maps abbreviations to unit words: "min" ->
+    "minute"). Left out: "one" (as often a pronoun) and digits that
     are part of a name ("COVID-19", "IL-6")."""
     out: list[Number] = []
     n = 0
@@ -74,6 +82,10 @@ def numbers(tokens: Sequence[Token]) -> list[Number]:
             value, decimals = _parse_digits(text)
         elif key in NUMBER_WORDS:
             value, decimals = float(NUMBER_WORDS[key]), 0
+            if (key in TENS and n + 2 < len(tokens) and tokens[n + 1].key == "-" and tokens[n + 2].key in NUMBER_WORDS
+                    and NUMBER_WORDS[tokens[n + 2].key] < 10 and tokens[n + 1].start == tokens[n].end):
+                value += NUMBER_WORDS[tokens[n + 2].key]  # "fifty-three"
+                n += 2
         else:
             n += 1
             continue
@@ -81,7 +93,7 @@ def numbers(tokens: Sequence[Token]) -> list[Number]:
             value *= MULTIPLIERS[tokens[n + 1].key]
             n += 1
         percent = tokens[n].key.endswith("%")
-        unit = "%" if percent else _unit(tokens, n + 1)
+        unit = "%" if percent else _unit(tokens, n + 1, units)
         approximate = first > 0 and tokens[first - 1].key in APPROXIMATE
         out.append(Number(value, decimals, first, n, unit, approximate))
         n += 1
@@ -93,14 +105,19 @@ def _part_of_name(tokens: Sequence[Token], n: int) -> bool:
             and tokens[n - 2].end == tokens[n - 1].start and tokens[n - 2].is_word)
 
 
-def _unit(tokens: Sequence[Token], n: int) -> str:
-    """The word a number counts: the next word ("-" skipped), "%" for "percent", "" when none follows."""
+def _unit(tokens: Sequence[Token], n: int, units: Mapping[str, str] | None = None) -> str:
+    """The word a number counts: the next word ("-" skipped; an abbreviation read as its unit, "min" as
+    "minute"), "%" for "percent", "" when none follows or the next word is a function word ("twice as likely")."""
     if n < len(tokens) and tokens[n].key == "-":
         n += 1
     if n >= len(tokens) or not tokens[n].is_word or tokens[n].key[0].isdigit():
         return ""
     key = tokens[n].key
-    return "%" if key in ("percent", "per") else stem(key)
+    key = (units or {}).get(key, key)
+    if key in ("percent", "per", "%"):
+        return "%"
+    return "" if key in STOPWORDS else stem(key)
+
 
 
 def _parse_digits(text: str) -> tuple[float, int]:
@@ -184,19 +201,30 @@ class _Finder:
     # -- checks ------------------------------------------------------------------------------------------
 
     def negation(self) -> None:
-        """A negation near the linked words of one side and none near those of the other."""
-        linked_draft = sorted(self.alignment.linked_draft())
-        linked_source = sorted(self.alignment.linked_source())
-        draft = [i for i, c in enumerate(self.draft_classes)
-                 if "negation" in c and _near(i, linked_draft) and not _idiom(self.alignment.draft, i)]
-        source = [j for j in self.window if "negation" in self.source_classes[j] and _near(j, linked_source)
-                  and not _idiom(self.alignment.source, j)]
+        """A negation near the linked words of one side and none near those of the other. A word with a negative
+        prefix ("unrelated", "asymptomatic", see `negative_form`) is a negation, so "no symptoms" against
+        "asymptomatic" agree and "most were asymptomatic" against "most show symptoms" conflict; one whose base
+        its own side also says ("pregnant and nonpregnant women") contrasts two groups and is not."""
+        a = self.alignment
+        linked_draft = sorted(a.linked_draft())
+        linked_source = sorted(a.linked_source())
+        draft = [i for i in range(len(a.draft)) if _near(i, linked_draft) and self._negates(a.draft, i, a.source)]
+        source = [j for j in self.window if _near(j, linked_source) and self._negates(a.source, j, a.draft)]
         if bool(draft) == bool(source):
             return
         if draft:
             self.add("negation", draft[:1], [])
         else:
             self.add("negation", [], source[:1])
+
+    def _negates(self, tokens: Sequence[Token], n: int, other: Sequence[Token]) -> bool:
+        token = tokens[n]
+        if not token.is_word:
+            return False
+        if "negation" in self.lexicon.word_classes(token.key):
+            return not _idiom(tokens, n) and not _contrast(tokens, n)
+        base = negative_form(token.key, self.lexicon, [t.key for t in other if t.is_word])
+        return bool(base) and not any(t.is_word and t.key[:MIN_BASE] == base[:MIN_BASE] for t in tokens)
 
     def opposites(self) -> None:
         """WordNet antonyms and opposed classes facing each other, neither word said by the other side. Of the
@@ -222,13 +250,39 @@ class _Finder:
                     # a rise or an antonym must face its opposite closely ("lower rates" vs "higher rates"); a
                     # verdict on the whole claim ("safe" vs "avoid", "stop" vs "continue") may stand further off
                     near = (self.lexicon.evaluative(token.key, other.key)
-                            or self.alignment.anchored(i, j, ANCHOR_WINDOW))
+                            or self.alignment.anchored(i, j, OPPOSITE_WINDOW))
                     if reason and near:
                         bearing.append((abs(j - facing), j, reason))
             if bearing:
                 _, j, reason = min(bearing)
                 if reason:
                     self.add(reason, [i], [j])
+
+    def comparison(self) -> None:
+        """Two groups compared the other way round: the group after "than" / "compared with" in the draft stands
+        before it in the source, and the group after it in the source stands before it in the draft ("nonpregnant
+        women are more likely ... than pregnant women" against "pregnant women are more likely ... compared with
+        nonpregnant women"). A comparison turned round and an opposite direction together ("higher in A than in
+        B" against "lower in B than in A") say the same thing: then neither is a conflict."""
+        a = self.alignment
+        d_mark = next((i for i, t in enumerate(a.draft) if t.key in COMPARISON_MARKS), None)
+        s_mark = next((j for j in self.window if a.source[j].key in COMPARISON_MARKS), None)
+        if d_mark is None or s_mark is None:
+            return
+        after_draft = [link for link in a.links if d_mark < link.draft <= d_mark + ANCHOR_WINDOW
+                       and link.source < s_mark]
+        after_source = [link for link in a.links if s_mark < link.source <= s_mark + ANCHOR_WINDOW
+                        and link.draft < d_mark]
+        pairs = [(x, y) for x in after_draft for y in after_source
+                 if a.draft[x.draft].key != a.draft[y.draft].key]
+        if not pairs:
+            return
+        turned = [c for c in self.found if set(c.reasons) & {"direction", "antonym"}]
+        if turned:
+            self.found = [c for c in self.found if c not in turned]
+            return
+        x, y = pairs[0]
+        self.add("direction", [x.draft], [y.source])
 
     def quantifier(self) -> None:
         for i, classes in enumerate(self.draft_classes):
@@ -255,8 +309,8 @@ class _Finder:
                 return
 
     def number(self) -> None:
-        draft = numbers(self.alignment.draft)
-        source = numbers(self.alignment.source)
+        draft = numbers(self.alignment.draft, self.lexicon.units)
+        source = numbers(self.alignment.source, self.lexicon.units)
         if not source:
             return
         for number in draft:
@@ -269,6 +323,34 @@ class _Finder:
                 continue  # a number the span does not state: unsupported, not contrary
             near = min(rivals, key=lambda other: abs(other.first - facing))
             self.add("number", list(range(number.first, number.last + 1)), list(range(near.first, near.last + 1)))
+
+
+def negative_form(word: str, lexicon: Lexicon, other: Sequence[str] = ()) -> str:
+    """The base of `word` when it is a word with a negative prefix ("" when not): "unlikely" (WordNet makes
+    "likely" its antonym), or "asymptomatic" when the other side says "symptoms" (a word sharing the base's first
+    MIN_BASE letters)."""
+    for prefix in NEGATIVE_PREFIXES:
+        base = word[len(prefix):]
+        if not word.startswith(prefix) or len(base) < MIN_BASE:
+            continue
+        if lexicon.opposite(word, base):
+            return base
+        if any(len(o) >= MIN_BASE and o[:MIN_BASE] == base[:MIN_BASE] and not o.startswith(prefix) for o in other):
+            return base
+    return ""
+
+
+def _contrast(tokens: Sequence[Token], n: int) -> bool:
+    """A negation that sets one group against another: the word it negates is said unnegated on the same side
+    ("with underlying conditions ... than those without underlying conditions", "treated ... than those without
+    treatment")."""
+    following = [k for k in range(n + 1, min(n + 1 + CONTRAST_REACH, len(tokens)))
+                 if tokens[k].is_word and tokens[k].key not in STOPWORDS]
+    if not following:
+        return False
+    negated = stem(tokens[following[0]].key)
+    return any(k < n - 1 or k > following[0] for k in range(len(tokens))
+               if tokens[k].is_word and k != following[0] and stem(tokens[k].key) == negated)
 
 
 def _idiom(tokens: Sequence[Token], n: int) -> bool:
@@ -303,6 +385,7 @@ def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexi
     finder = _Finder(alignment, draft_text, source_text, lexicon)
     finder.negation()
     finder.opposites()
+    finder.comparison()
     finder.quantifier()
     finder.hedge()
     finder.number()
@@ -312,7 +395,21 @@ def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexi
     return tuple(sorted(finder.found, key=lambda c: (c.source_start, c.draft_start)))
 
 
-def added_numbers(alignment: Alignment) -> int:
-    """How many numbers the draft states that the span states nowhere (and the span states none)."""
-    source = numbers(alignment.source)
-    return sum(1 for n in numbers(alignment.draft) if not any(same_number(n, other) for other in source))
+def added_numbers(alignment: Alignment, units: Mapping[str, str] | None = None) -> int:
+    """How many numbers the draft states that the span states nowhere."""
+    source = numbers(alignment.source, units)
+    return sum(1 for n in numbers(alignment.draft, units) if not any(same_number(n, other) for other in source))
+
+
+def polar_words(alignment: Alignment, lexicon: Lexicon) -> list[int]:
+    """The draft's words that take a side: a word of a polarity class (negation, up, down, benefit, harm,
+    quantifiers, hedges), a word with a WordNet antonym ("effective", "early") or a negative form ("unrelated")."""
+    keys = [t.key for t in alignment.source if t.is_word]
+    out = []
+    for i, token in enumerate(alignment.draft):
+        if not token.is_word or token.key in STOPWORDS and not lexicon.word_classes(token.key):
+            continue
+        if (lexicon.word_classes(token.key) or any(lexicon.antonyms.get(lemma) for lemma in lexicon.lemmas(token.key))
+                or negative_form(token.key, lexicon, keys)):
+            out.append(i)
+    return out

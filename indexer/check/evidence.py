@@ -14,7 +14,7 @@ import numpy as np
 
 from indexer.check.align import Alignment, align
 from indexer.check.antonyms import Lexicon
-from indexer.check.conflict import added_numbers, find_conflicts
+from indexer.check.conflict import added_numbers, find_conflicts, polar_words
 from indexer.check.diff import Change, MeaningRules, Token
 from indexer.check.spans import SpanIndex
 from indexer.text.tokens import STOPWORDS
@@ -39,6 +39,9 @@ class Assessment:
     added_numbers: int  # numbers the sentence states and the span does not
     new_drugs: bool  # the sentence names a drug or class the span (and its source's title) does not
     conflicts: tuple[Change, ...]
+    unlinked_polar: int = 0  # the sentence's polar words (see `polar_words`) the alignment leaves unlinked
+    source_gap: float = 0.0  # how much nearer by cosine the nearest span of any source is than the nearest of this
+    # span's source (0 when its source holds the nearest span)
 
     def reasons(self) -> set[str]:
         return {r for c in self.conflicts for r in c.reasons}
@@ -50,6 +53,10 @@ class Evidence:
         self.lexicon = lexicon
         self.rules = MeaningRules(index.drug_spans)
         self.postings: dict[str, list[int]] = {}
+        by_source: dict[str, list[int]] = {}
+        for n in np.flatnonzero(index.claims):
+            by_source.setdefault(index.spans[n].source_id, []).append(int(n))
+        self.by_source = {source: np.array(spans) for source, spans in by_source.items()}
         for n in np.flatnonzero(index.claims):
             for term in index.terms[n]:
                 self.postings.setdefault(term, []).append(int(n))
@@ -75,10 +82,18 @@ class Evidence:
         ranked = sorted(pool, key=lambda n: -(float(cosines[n]) + TERM_WEIGHT * self.share(own, n)))
         return ranked[:keep]
 
+    def source_gaps(self, cosines: np.ndarray) -> dict[str, float]:
+        """For each source, how much nearer by cosine the nearest span of all is than its own nearest span."""
+        nearest = {source: float(cosines[spans].max()) for source, spans in self.by_source.items()}
+        best = max(nearest.values(), default=0.0)
+        return {source: best - value for source, value in nearest.items()}
+
     def word_weight(self, word: str) -> float:
         return self.index.word_idf.get(word, self.index.max_idf)
 
-    def assess(self, draft: str, tokens: list[Token], own: set[str], n: int, cosine: float) -> Assessment:
+    def assess(self, draft: str, tokens: list[Token], own: set[str], n: int, cosine: float,
+               gaps: dict[str, float] | None = None) -> Assessment:
+        """How span n bears on the sentence `draft[tokens]`; `gaps` is `source_gaps()` of the sentence's cosines."""
         index = self.index
         span = index.spans[n]
         source_text = index.texts[span.source_id]
@@ -90,9 +105,11 @@ class Evidence:
                                    lambda a: self._drug_swap(a, draft, source_text, sentence, n, missing))
         linked = alignment.linked_draft()
         unlinked = [self.word_weight(tokens[i].key) for i in alignment.draft_content if i not in linked]
+        polar = polar_words(alignment, self.lexicon)
         return Assessment(n, cosine, self.share(own, n), alignment.coverage(self.word_weight),
                           alignment.source_coverage(), max(unlinked, default=0.0) / index.max_idf,
-                          added_numbers(alignment), new_drugs, conflicts)
+                          added_numbers(alignment, self.lexicon.units), new_drugs, conflicts,
+                          sum(i not in linked for i in polar), (gaps or {}).get(span.source_id, 0.0))
 
     def _drug_swap(self, alignment: Alignment, draft: str, source_text: str, sentence: str,
                    n: int, missing: set[str]) -> tuple[list[int], list[int]] | None:

@@ -19,7 +19,7 @@ from indexer.check.conflict import REASONS
 from indexer.check.evidence import Assessment
 
 FEATURES = ("cosine", "share", "coverage", "source_coverage", "missing", "run", "added_number", "new_drug",
-            *REASONS)
+            "unlinked_polar", "source_gap", *REASONS)
 MODEL_FILE = "support_model.json"
 
 
@@ -35,6 +35,8 @@ def feature_values(a: Assessment, sentences: int) -> dict[str, float]:
         "run": float(max(sentences - 1, 0)),
         "added_number": float(a.added_numbers > 0),
         "new_drug": float(a.new_drugs),
+        "unlinked_polar": float(min(a.unlinked_polar, 3)),
+        "source_gap": a.source_gap,
         **{reason: float(min(reasons.count(reason), 2)) for reason in REASONS},
     }
 

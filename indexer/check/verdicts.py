@@ -76,7 +76,7 @@ class Thresholds:
     conflict_cosine: float = 0.55
     conflict_margin: float = 0.05  # ... and be (nearly) the span most about the same thing
     # A span this close by cosine, with nothing conflicting, supports the sentence whatever the model says (the
-    # model is fitted on claims whose spans are rarely this close).
+    # model is fitted on claims whose spans are rarely this close); not a title, which only names a topic.
     paraphrase_close: float = 0.85
 
 
@@ -198,7 +198,8 @@ def _check_sentence(draft: str, start: int, end: int, vector: np.ndarray, index:
                              float(cosines[best]))
 
     own = set(terms(text))
-    assessed = [judge.evidence.assess(draft, tokens, own, n, float(cosines[n]))
+    gaps = judge.evidence.source_gaps(cosines)
+    assessed = [judge.evidence.assess(draft, tokens, own, n, float(cosines[n]), gaps)
                 for n in judge.evidence.candidates(own, cosines)]
     supporting = judge.supporting(assessed, index)
     conflicting = judge.conflicting(assessed, index)
@@ -241,7 +242,9 @@ class _Judge:
             return False
         if a.conflicts or a.added_numbers or a.new_drugs:
             return False
-        return a.cosine >= t.paraphrase_close or self.model.supports(feature_values(a, index.spans[a.span].sentences))
+        span = index.spans[a.span]
+        close = a.cosine >= t.paraphrase_close and not _is_title(span)  # a title names a topic: the model decides
+        return close or self.model.supports(feature_values(a, span.sentences))
 
     def supporting(self, assessed: list[Assessment], index: SpanIndex) -> Assessment | None:
         """The supporting span: among those nearly as near by cosine as the nearest, the best by cosine +

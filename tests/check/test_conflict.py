@@ -127,7 +127,7 @@ def test_a_support_model_of_other_features_is_refused():
 def test_the_fitting_script_recovers_a_known_rule_and_picks_a_threshold_for_claims():
     import numpy as np
 
-    from bench.fit_conflicts import Pairs, choose_threshold, fit_logistic, predict, standardize
+    from bench.fit_conflicts import Pairs, choose_threshold, claim_figures, fit_logistic, predict, standardize
 
     rng = np.random.default_rng(0)
     x = rng.normal(size=(400, 2))
@@ -142,3 +142,9 @@ def test_the_fitting_script_recovers_a_known_rule_and_picks_a_threshold_for_clai
                   np.array([True, True]), ["SUPPORT", "REFUTE"], ["a", "a"])
     threshold, figures = choose_threshold(pairs, np.array([0.7, 0.4]), max_refuted=0.0)
     assert 0.4 < threshold <= 0.7 and figures == {"refuted_as_supported": 0.0, "supported_found": 1.0}
+    # a span conflicting with the supported claim and more related to it than its supporting span wins, as in
+    # the check itself: the claim is not found
+    vetoed = Pairs(pairs.x, pairs.positive, pairs.claim, pairs.own, pairs.labels, pairs.groups, None,
+                   np.array([2.0, -np.inf]))
+    assert claim_figures(vetoed, np.array([0.7, 0.4]), 0.5)["supported_found"] == 0.0
+    assert claim_figures(pairs, np.array([0.7, 0.4]), 0.5)["supported_found"] == 1.0
