@@ -52,6 +52,9 @@ class Config:
     # Index structure: exact inner-product search up to this many passages, an inverted file (IVF) above.
     exact_search_limit: int = 50_000
     batch_size: int = 64
+    # Embed the wording check's candidate spans at build (about three times the passages' text). False makes an
+    # ask-only index build in about a quarter of the time; Check wording then embeds the spans on first use.
+    check_vectors: bool = True
 
     def __post_init__(self) -> None:
         _between("max_passage_tokens", self.max_passage_tokens, 64, 8192)

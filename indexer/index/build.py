@@ -221,7 +221,7 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         step("embedded")
         index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings)
         index.vector_keys = made.keys
-        spans = vectors.embed(span_texts(corpus), embedder, kept, config.batch_size)
+        spans = vectors.embed(span_texts(corpus) if config.check_vectors else [], embedder, kept, config.batch_size)
         index.span_keys, index.span_vectors = spans.keys, spans.vectors
         index.manifest["counts"].update(embedded=made.embedded, reused=made.reused, spans=len(spans.keys),
                                         spans_embedded=spans.embedded, spans_reused=spans.reused)

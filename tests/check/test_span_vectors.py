@@ -60,3 +60,15 @@ def test_an_incremental_build_reuses_span_vectors(fake_config):
     build_index(fake_config, counting)
     assert 0 < len(counting.passages) <= 6  # the new passage and the spans with the new sentence
     assert all("grapefruit" in t for t in counting.passages)
+
+
+def test_an_ask_only_index_stores_no_span_vectors_and_check_still_works(fake_config, drug_names):
+    config = fake_config.with_(check_vectors=False)
+    build_index(config, FakeEmbedder())
+    keys, _ = store.load_span_vectors(config.index_dir)
+    assert keys == []
+    counting = CountingEmbedder()
+    engine = Engine.open(config, embedder=counting, build=False, drug_names=drug_names)
+    report = check(engine, DRAFT)
+    assert counting.passages, "the spans are embedded on first use instead"
+    assert report.sentences[0].verdict == "verbatim"
