@@ -14,7 +14,7 @@ from indexer.index.dense import DenseIndex
 from indexer.index.embedder import Embedder
 from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import build_lock
-from indexer.index.represent import has_title_line, ranking_text, source_heading
+from indexer.index.represent import has_title, ranking_text, source_heading
 from indexer.ingest.passages import SPLITTER_VERSION, Passage, split_passages
 from indexer.ingest.sources import (
     METADATA_FILE,
@@ -117,7 +117,7 @@ def settings_of(config: Config) -> dict:
 def source_headings(corpus: Corpus) -> dict[str, str]:
     """Source id -> what its passages are ranked under (`represent.source_heading`). The drug dictionary is loaded
     only when some source has no title."""
-    if all(s.titled or has_title_line(s.text) for s in corpus.sources):
+    if all(has_title(s) for s in corpus.sources):
         return {s.source_id: s.title for s in corpus.sources}
     finder = DrugFinder(Lexicon(DrugNames()))
     return {s.source_id: source_heading(s, finder) for s in corpus.sources}

@@ -23,7 +23,7 @@ def source_heading(source: Source, finder: DrugFinder) -> str:
     A source's title when it has one: given in its metadata, or a first line that is a title (`has_title_line`).
     A file without one (its first line is already a sentence of the text, as in a folder of excerpts) is ranked
     under the drugs and drug classes it names most often, in its own words."""
-    if source.titled or has_title_line(source.text):
+    if has_title(source):
         return source.title
     words = WORD.findall(source.text)
     counts: Counter[str] = Counter()
@@ -33,6 +33,11 @@ def source_heading(source: Source, finder: DrugFinder) -> str:
         spelled.setdefault(name, Counter())[" ".join(words[first:end]).lower()] += 1
     best = sorted(counts, key=lambda name: -counts[name])[:SUBJECT_NAMES]  # stable: first named first on ties
     return ", ".join(spelled[name].most_common(1)[0][0] for name in best)
+
+
+def has_title(source: Source) -> bool:
+    """Whether a source has a title to rank its passages under: given, or its first line (`has_title_line`)."""
+    return source.titled or has_title_line(source.text)
 
 
 def has_title_line(text: str) -> bool:
