@@ -162,13 +162,16 @@ def _stdin_lines():
 
 
 def render_text(engine, answer) -> str:
+    from indexer.ask.coverage import PARTLY
     from indexer.ingest.passages import HEADING_SEPARATOR
 
     out = [f"Q: {answer.question}"]
     notes = answer.understood.notes()
     if notes:
         out.append("Read as: " + "; ".join(notes))
-    if answer.covered:
+    if answer.coverage.state == PARTLY:
+        out.append(f"{answer.coverage.reason} Passages on that part, best first:")
+    elif answer.covered:
         out.append("The sources address this. Passages, best first:")
     else:
         out.append(f"The sources don't cover this ({answer.coverage.reason}) Nearest passages, which do not answer it:")

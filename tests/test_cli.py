@@ -70,6 +70,14 @@ def test_ask_says_when_the_sources_do_not_cover_it(cli):
     assert code == 0 and "The sources don't cover this" in out and "[1]" in out
 
 
+def test_ask_says_which_part_of_a_partly_covered_question_the_sources_miss(cli):
+    code, out, _ = cli("ask", "Can I take Adderall with an SSRI during ketamine therapy?")
+    assert code == 0 and "Only partly covered" in out and "never mention Adderall" in out and "[1]" in out
+    code, out, _ = cli("ask", "Can I take Adderall with an SSRI during ketamine therapy?", "--json")
+    answer = json.loads(out)
+    assert answer["covered"] is True and answer["coverage_state"] == "partly" and answer["missing"] == ["Adderall"]
+
+
 def test_ask_rebuilds_a_stale_index_and_says_so(cli, corpus_dir: Path):
     cli("build")
     (corpus_dir / "new.txt").write_text("New Article\n\nKetamine and grapefruit juice are discussed here.\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indexer import Engine, Hit, IndexerError, QuestionError
+from indexer.ask.coverage import PARTLY
 from indexer.ask.reading import check_question
 from ui.highlight import Marks, mark_answer
 from ui.html import card_html, copy_button_html, md_escape, read_as_html
@@ -80,6 +81,8 @@ def render_ask(engine: Engine) -> None:
     notes = answer.understood.notes()
     if notes:
         st.html(read_as_html(notes))
+    if answer.coverage.state == PARTLY:
+        st.info(f"**Only part of this is covered.** {md_escape(answer.coverage.reason)}")
     if answer.covered:
         count = f"{len(answer.hits)} passage{'s' if len(answer.hits) != 1 else ''}"
         st.markdown("##### What the sources say")

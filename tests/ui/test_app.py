@@ -163,6 +163,14 @@ def test_uncovered_question_says_so_and_labels_nearest_passages(app):
         assert "qa-best" not in card  # no sentence is highlighted as if it answered
 
 
+def test_a_partly_covered_question_says_which_part_the_sources_miss(app):
+    at = ask(app(), "Can I take Adderall with an SSRI during ketamine therapy?")
+    assert at.info and "Only part of this is covered." in at.info[0].value
+    assert "never mention Adderall" in at.info[0].value
+    assert not at.warning
+    assert cards(at)
+
+
 def test_source_filter_limits_the_search(app):
     at = app(q="Can I take Xanax with ketamine?")
     at.multiselect(key="sources").unselect("balanced-ketamine").run()
