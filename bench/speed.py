@@ -296,15 +296,18 @@ def scale_measure(n: int, directory: Path) -> dict[str, float]:
     queries = np.load(directory / "queries.npy")
     truth = np.load(directory / "truth.npy")
     query_words = json.loads((directory / QUERY_WORDS).read_text())
-    for vector, words in zip(queries[:20], query_words[:20], strict=True):  # warm-up
-        hybrid_rank(dense, lexical, vector, words, k=config.top_k, candidates=config.candidates, rrf_k=config.rrf_k)
+    def search(vector, words):
+        return hybrid_rank(dense, lexical, vector, words, k=config.top_k, candidates=config.candidates,
+                           rrf_k=config.rrf_k, dense_weight=config.dense_weight, sparse_weight=config.sparse_weight,
+                           fusion=config.fusion)
+
+    for vector, words in zip(queries[:20], query_words[:20], strict=True):  # warm-up, with the measured settings
+        search(vector, words)
     samples = []
     for _ in range(SEARCH_REPEATS):
         for vector, words in zip(queries, query_words, strict=True):
             t = time.perf_counter()
-            hybrid_rank(dense, lexical, vector, words, k=config.top_k, candidates=config.candidates,
-                        rrf_k=config.rrf_k, dense_weight=config.dense_weight, sparse_weight=config.sparse_weight,
-                        fusion=config.fusion)
+            search(vector, words)
             samples.append(time.perf_counter() - t)
     rss = psutil.Process().memory_info().rss
     found = dense.search(queries, 10)[1]
