@@ -171,6 +171,7 @@ def curated_phrases(classes: dict[str, DrugClass]) -> dict[tuple[str, ...], tupl
             phrases.setdefault(phrase_key(member), ("drug", member))
     for brand, generic in load_brands().items():
         phrases.setdefault(phrase_key(brand), ("drug", generic))
+        phrases.setdefault(phrase_key(plural(brand)), ("drug", generic))  # "percocets", as people write it
     return phrases
 
 

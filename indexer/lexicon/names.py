@@ -9,6 +9,7 @@ import threading
 from importlib import metadata
 from pathlib import Path
 
+from indexer.lexicon.english import is_english
 from indexer.text.tokens import fold
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,15 @@ def export_lexicon() -> dict:
         if generics:
             names[variant] = generics
     return {"package": PACKAGE, "version": package_version(), "names": names}
+
+
+def singular(word: str) -> str:
+    """A name written in the plural, as people write of the tablets they take ("percocets", "xanaxes"), to its
+    singular. A word too short to be a plural name, not ending in "s", or an English word ("pulsars" is not a plural
+    of the brand Pulsar) is returned unchanged."""
+    if len(word) < 5 or not word.endswith("s") or word.endswith("ss") or is_english(word):
+        return word
+    return word[:-2] if word.endswith(("xes", "ches", "shes", "zes")) else word[:-1]
 
 
 class DrugNames:
@@ -95,7 +105,7 @@ class DrugNames:
         for i, token in enumerate(lowered):
             if i in taken or len(token) < 3:
                 continue
-            for generic in self._variants.get(token, ()):
+            for generic in self._variants.get(token, self._variants.get(singular(token), ())):
                 found.append((generic, i, i + 1))
         return sorted(found, key=lambda match: match[1])
 

@@ -43,6 +43,16 @@ def test_brands_resolve_to_generic_and_class(lexicon):
     assert lexicon.classes_of("zoloft") == lexicon.classes_of("sertraline")  # WordNet's brand names count too
 
 
+def test_drug_names_written_in_the_plural_are_found_but_english_plurals_are_left_alone(lexicon):
+    # "percocets" is a curated brand in the plural, "xanaxes" a dictionary name in the plural
+    found = match_phrases(COMPOUND.findall("What do percocets look like?"), lexicon.phrases)
+    assert [v for v, _, _ in found] == [("drug", "oxycodone/acetaminophen")]
+    assert [g for g, _, _ in lexicon.drug_names.find(["xanaxes"])] == lexicon.drug_names.generics("xanax")
+    # an English plural is an English word, even when its singular is a brand ("Pulsar")
+    assert lexicon.drug_names.find(["pulsars"]) == []
+    assert lexicon.drug_names.find(["glass"]) == []
+
+
 def test_class_names_match_in_questions_and_drugs_with_kinds_are_drugs(lexicon):
     found = match_phrases(COMPOUND.findall("Are SSRIs and beta-blockers safe with insulin?"), lexicon.phrases)
     assert [v for v, _, _ in found] == [("class", "ssri"), ("class", "beta blocker"), ("drug", "insulin")]
