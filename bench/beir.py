@@ -8,6 +8,13 @@ passages by `split_passages`, ranked on `ranking_text`, embedded and indexed by 
 index is kept in memory (vectors are cached under `.cache/bench/`); `.index/` is never touched. Queries are
 searched with `indexer.ask.search.hybrid_rank` on the query embedding and `terms(query)` (the engine's question
 reader, built for questions about drugs, is not applied). A document scores its best passage's score.
+
+With `--questions`, every test query is also asked as a user asks it (`Engine.ask`: question reading, ranking and
+coverage, k=10) over the same in-memory index. Every test query has judged documents, so this measures how often
+answerable questions over thousands of health articles are wrongly flagged "not covered" (`asked_not_covered`),
+and the first relevant document's rank among the documents of the passages returned (`asked_mrr10`,
+`asked_hit3`).
+
 The last line holds `name=value` pairs.
 """
 
@@ -20,6 +27,7 @@ import json
 import logging
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +35,7 @@ import ir_measures
 import numpy as np
 from ir_measures import R, nDCG
 
+from indexer.ask.engine import Engine
 from indexer.ask.search import hybrid_rank
 from indexer.config import FUSIONS, Config, model_path
 from indexer.index.build import assemble
@@ -166,7 +175,28 @@ def evaluate(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]])
     return {name: sum(values.get(q, 0.0) for q in qrels) / len(qrels) for name, values in per_query.items()}
 
 
-def run(directory: Path, config: Config, embedder, limit_docs=None, limit_queries=None, progress=True) -> dict:
+def ask_all(index, embedder, config: Config, collection: Collection) -> dict[str, float]:
+    """Each test query asked as a user asks it (see the module docstring): rank figures over documents and the
+    shares of coverage states."""
+    engine = Engine(index, embedder, config)
+    states: Counter[str] = Counter()
+    reciprocal = top3 = 0.0
+    for qid, text in collection.queries.items():
+        answer = engine.ask(text, k=10)
+        states[answer.coverage.state] += 1
+        docs = list(dict.fromkeys(hit.passage.source_id for hit in answer.hits))[:10]
+        relevant = {d for d, rel in collection.qrels[qid].items() if rel > 0}
+        rank = next((r for r, d in enumerate(docs, 1) if d in relevant), None)
+        if rank:
+            reciprocal += 1 / rank
+            top3 += rank <= 3
+    n = max(1, len(collection.queries))
+    return {"asked_mrr10": reciprocal / n, "asked_hit3": top3 / n, "asked_not_covered": states["not covered"] / n,
+            "asked_partly": states["partly"] / n}
+
+
+def run(directory: Path, config: Config, embedder, limit_docs=None, limit_queries=None, progress=True,
+        questions: bool = False) -> dict:
     collection = load_collection(directory, limit_docs, limit_queries)
     passages, texts, corpus = make_passages(collection, config)
     log.info("%s: %d documents → %d passages, %d test queries", collection.name, len(collection.docs),
@@ -191,6 +221,8 @@ def run(directory: Path, config: Config, embedder, limit_docs=None, limit_querie
         for name, value in evaluate(collection.qrels, doc_runs).items():
             figures[f"{name}_{method}"] = value
     ordered = {f"{name}_{m}": figures[f"{name}_{m}"] for name in MEASURES for m in METHODS}
+    if questions:
+        ordered |= ask_all(index, embedder, config, collection)
     ordered |= {"docs": len(collection.docs), "passages": len(passages), "queries": len(qids)}
     return {"collection": collection.name, "figures": ordered, "build_seconds": build_seconds,
             "search_seconds": search_seconds, "depth": depth}
@@ -210,6 +242,10 @@ def report(result: dict) -> str:
         ndcg = f"{values['ndcg10']:.4f}" if "ndcg10" in values else "-"
         recall = f"{values['recall100']:.4f}" if "recall100" in values else "-"
         lines.append(f"{'published: ' + system:<56} {ndcg:>8} {recall:>8}")
+    if "asked_mrr10" in figures:
+        lines += ["", f"asked as questions (Engine.ask, k=10): MRR@10 {figures['asked_mrr10']:.4f}, top 3 "
+                      f"{figures['asked_hit3']:.4f}, flagged not covered {figures['asked_not_covered']:.4f}, "
+                      f"partly {figures['asked_partly']:.4f} (every query has judged documents)"]
     return "\n".join(lines)
 
 
@@ -222,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-cache", action="store_true", help=f"embed afresh, do not read or write {CACHE_DIR}")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
+    p.add_argument("--questions", action="store_true", help="also ask every query through Engine.ask (coverage)")
     p.add_argument("--fusion", choices=FUSIONS, default=None, help="override Config.fusion (for comparisons)")
     p.add_argument("--dense-weight", type=float, default=None, help="override Config.dense_weight")
     p.add_argument("--sparse-weight", type=float, default=None, help="override Config.sparse_weight")
@@ -233,7 +270,8 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {"fusion": args.fusion, "dense_weight": args.dense_weight, "sparse_weight": args.sparse_weight}
     config = Config().with_(**{k: v for k, v in overrides.items() if v is not None})
     embedder = CachedEmbedder(load_embedder(args.fake_embedder), None if args.no_cache else CACHE_DIR)
-    result = run(args.directory, config, embedder, args.limit_docs, args.limit_queries, progress=not args.quiet)
+    result = run(args.directory, config, embedder, args.limit_docs, args.limit_queries, progress=not args.quiet,
+                 questions=args.questions)
     print(f"machine: {machine()}; model: {embedder.name}; max_passage_tokens={config.max_passage_tokens}, "
           f"fusion={config.fusion}, weights dense {config.dense_weight} / bm25 {config.sparse_weight}")
     print(report(result))

@@ -77,6 +77,14 @@ def test_beir_reuses_cached_vectors(tmp_path):
     assert run(["bench/beir.py", str(collection), "--fake-embedder", "--quiet"], tmp_path / "cache") == first
 
 
+def test_beir_asks_the_queries_as_questions_and_reports_coverage(tmp_path):
+    collection = make_collection(tmp_path / "tiny")
+    figures = run(["bench/beir.py", str(collection), "--fake-embedder", "--quiet", "--questions"], tmp_path / "cache")
+    assert set(figures) >= BEIR_KEYS | {"asked_mrr10", "asked_hit3", "asked_not_covered", "asked_partly"}
+    # every query shares its topic words with its document, so each is answered and none is flagged
+    assert figures["asked_hit3"] == 1.0 and figures["asked_not_covered"] == 0.0
+
+
 @pytest.mark.skipif(not (SHARED_BEIR / "scifact").is_dir(), reason="the shared BEIR collections are not here")
 def test_beir_runs_on_a_sample_of_scifact(tmp_path):
     figures = run(["bench/beir.py", str(SHARED_BEIR / "scifact"), "--limit-docs", "30", "--limit-queries", "5",
