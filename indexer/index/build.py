@@ -15,6 +15,7 @@ from indexer.index.embedder import Embedder
 from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import build_lock
 from indexer.index.represent import has_title, ranking_text, source_heading
+from indexer.index.span_vectors import span_vectors
 from indexer.ingest.passages import SPLITTER_VERSION, Passage, split_passages
 from indexer.ingest.sources import (
     METADATA_FILE,
@@ -221,7 +222,8 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         step("embedded")
         index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings)
         index.vector_keys = made.keys
-        spans = vectors.embed(span_texts(corpus) if config.check_vectors else [], embedder, kept, config.batch_size)
+        spans = span_vectors(candidate_spans(corpus) if config.check_vectors else [], embedder, kept,
+                             config.batch_size)
         index.span_keys, index.span_vectors = spans.keys, spans.vectors
         index.manifest["counts"].update(embedded=made.embedded, reused=made.reused, spans=len(spans.keys),
                                         spans_embedded=spans.embedded, spans_reused=spans.reused)
@@ -245,13 +247,12 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
     return report
 
 
-def span_texts(corpus: Corpus) -> list[str]:
-    """The text of every candidate span of the wording check (`check.spans.source_spans`), in corpus order: their
-    vectors are made here, once per build, so a check embeds only the draft."""
+def candidate_spans(corpus: Corpus) -> list:
+    """Every candidate span of the wording check (`check.spans.source_spans`), in corpus order: their vectors are
+    made here, once per build (`span_vectors`), so a check embeds only the draft."""
     from indexer.check.spans import source_spans  # the check's own definition of a span, not a copy of it
 
-    return [span.text for s in corpus.sources
-            for span in source_spans(s.source_id, s.title, s.display_path, s.text)]
+    return [span for s in corpus.sources for span in source_spans(s.source_id, s.title, s.display_path, s.text)]
 
 
 def clean_quietly(index_dir: Path) -> None:

@@ -41,12 +41,26 @@ def test_check_on_a_built_index_embeds_no_span(fake_config, drug_names):
     assert report.sentences[0].verdict == "verbatim"
 
 
-def test_stored_span_vectors_are_the_vectors_the_model_gives_the_spans(fake_config, drug_names):
-    build_index(fake_config, FakeEmbedder())
+def test_stored_span_vectors_are_the_models_for_sentences_and_pooled_for_runs(fake_config, drug_names):
+    counting = CountingEmbedder()
+    build_index(fake_config, counting)
     engine = Engine.open(fake_config, embedder=FakeEmbedder(), build=False, drug_names=drug_names)
     index = span_index(engine)
-    fresh = FakeEmbedder().encode_passages([s.text for s in index.spans])
-    assert np.allclose(index.vectors, fresh)
+    single = [n for n, s in enumerate(index.spans) if s.sentences <= 1]
+    runs = [n for n, s in enumerate(index.spans) if s.sentences > 1]
+    assert runs and single
+    # headings and sentences carry the model's vector; no run of sentences was embedded by the build
+    fresh = FakeEmbedder().encode_passages([index.spans[n].text for n in single])
+    assert np.allclose(index.vectors[single], fresh)
+    assert not set(counting.passages) & {index.spans[n].text for n in runs}
+    # a run's vector is the length-weighted mean of its sentences' vectors, normalised
+    n = runs[0]
+    run = index.spans[n]
+    members = [m for m in single if index.spans[m].sentences == 1 and index.spans[m].source_id == run.source_id
+               and run.start <= index.spans[m].start and index.spans[m].end <= run.end]
+    assert len(members) == run.sentences
+    pooled = sum(len(index.spans[m].text) * index.vectors[m] for m in members)
+    assert np.allclose(index.vectors[n], pooled / np.linalg.norm(pooled), atol=1e-5)
     keys, matrix = store.load_span_vectors(fake_config.index_dir)
     assert len(keys) == len(matrix) >= len(index.spans) > 0
 
