@@ -17,9 +17,10 @@ from importlib import resources
 
 from indexer.check.conflict import REASONS
 from indexer.check.evidence import Assessment
+from indexer.check.polarity import POLARITY_FEATURES
 
 FEATURES = ("cosine", "share", "coverage", "source_coverage", "missing", "run", "added_number", "new_drug",
-            "unlinked_polar", "source_gap", *REASONS)
+            "unlinked_polar", "source_gap", *REASONS, *POLARITY_FEATURES)
 MODEL_FILE = "support_model.json"
 
 
@@ -38,6 +39,7 @@ def feature_values(a: Assessment, sentences: int) -> dict[str, float]:
         "unlinked_polar": float(min(a.unlinked_polar, 3)),
         "source_gap": a.source_gap,
         **{reason: float(min(reasons.count(reason), 2)) for reason in REASONS},
+        **{name: float(a.polarity.get(name, 0.0)) for name in POLARITY_FEATURES},
     }
 
 
