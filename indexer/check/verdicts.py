@@ -15,7 +15,8 @@ change is a warning. `conflicts` is for sentences in other words, where no word 
 
 Sentences in other words are compared with candidate spans found by meaning and by shared rare words
 (`evidence.py`), aligned word by word (`align.py`) and checked for conflicts (`conflict.py`); a span supports the
-sentence when it is close enough, nothing conflicts, and the fitted model (`support.py`) agrees.
+sentence when it is close enough, nothing conflicts, and the fitted model (`support.py`) finds it the span the
+sentence speaks of and agrees that it supports it.
 
 Candidate spans are every sentence of every source (headings included) and runs of two or three consecutive
 sentences of one paragraph, each an exact slice of the source file. They are embedded once per engine and index
