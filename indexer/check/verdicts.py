@@ -245,7 +245,8 @@ class _Judge:
         """The supporting span. A span nearer than `paraphrase_close` (not a title, which only names a topic)
         supports the sentence whatever the model says: among those, the nearest (see `pick`). Otherwise the span
         the model's relevance part finds likeliest to be the one the sentence speaks of, among the eligible ones,
-        when its decision part says it supports the sentence."""
+        when its decision part says it supports the sentence; the span cited is then the nearest eligible span of
+        that span's source."""
         ok = [k for k, a in enumerate(assessed) if self.eligible(a)]
         if not ok:
             return None
@@ -258,7 +259,12 @@ class _Judge:
         best = max(ok, key=lambda k: relevance[k])
         context = context_values(best, relevance, [index.spans[a.span].source_id for a in assessed],
                                  [bool(a.conflicts) for a in assessed], [self.related(a) for a in assessed])
-        return assessed[best] if self.model.supports(values[best] | context) else None
+        if not self.model.supports(values[best] | context):
+            return None
+        # the source is the model's; the span cited, the nearest of that source's eligible spans (see `pick`)
+        source = index.spans[assessed[best].span].source_id
+        return self.pick([assessed[k] for k in ok if index.spans[assessed[k].span].source_id == source], index,
+                         self.support)
 
     def pick(self, ok: list[Assessment], index: SpanIndex, score) -> Assessment | None:
         """Among spans nearly as near by cosine as the nearest, the best by `score`; a run of sentences only when
