@@ -2,8 +2,9 @@
 
 For every claim: is a span of its own abstract among the spans the check retrieves (the dense + lexical pool), among
 the spans it assesses (the best KEEP of the pool), and first? And for the best span of its own abstract that was
-assessed, which gate of `verdicts._Judge.supports` rejects it, in the order the check applies them: too far by
-cosine, too few shared terms, a conflict (by reason), a number or drug added, the support model below its threshold.
+assessed, which test of `verdicts._Judge.supporting` stops it, in the order the check applies them: too far by
+cosine, a conflict (by reason), a number or drug added, another span chosen by the relevance model, the decision
+model below its threshold.
 
     python -m bench.claims_diagnose [../shared/ext/claims/check_covid_train.jsonl] [--fold K/N]
 
@@ -21,27 +22,24 @@ from pathlib import Path
 from bench.claims_dev import DEFAULT_CLAIMS, in_fold, load_claims, open_engine
 from bench.common import last_line
 
-GATES = ("not_retrieved", "not_assessed", "cosine", "share", "conflict", "added_number", "new_drug", "model", "passes")
+GATES = ("not_retrieved", "not_assessed", "cosine", "conflict", "added_number", "new_drug", "not_chosen", "model",
+         "passes")
 
 
-def gate(judge, a, index) -> str:
-    """The first test of `_Judge.supports` the assessment fails ("passes" when none)."""
-    from indexer.check.support import feature_values
-
-    t = judge.t
-    if a.cosine < t.paraphrase_cosine:
+def gate(judge, a, assessed, index) -> str:
+    """The first test of `_Judge.supporting` that assessment `a` (one of `assessed`) fails ("passes" when none)."""
+    if a.cosine < judge.t.paraphrase_cosine:
         return "cosine"
-    if judge.support(a) < t.paraphrase_support:
-        return "share"
     if a.conflicts:
         return "conflict"
     if a.added_numbers:
         return "added_number"
     if a.new_drugs:
         return "new_drug"
-    if a.cosine >= t.paraphrase_close or judge.model.supports(feature_values(a, index.spans[a.span].sentences)):
+    if judge.supporting(assessed, index) is a:
         return "passes"
-    return "model"
+    others = [x for x in assessed if x is a or not judge.eligible(x)]
+    return "model" if judge.supporting(others, index) is a else "not_chosen"
 
 
 def diagnose(engine, claims: list[dict]) -> list[dict]:
@@ -75,7 +73,7 @@ def diagnose(engine, claims: list[dict]) -> list[dict]:
         elif not own_assessed:
             where = "not_assessed"
         else:
-            gates = [gate(judge, a, index) for a in own_assessed]
+            gates = [gate(judge, a, assessed, index) for a in own_assessed]
             where = max(gates, key=GATES.index)  # the span that got furthest
         reasons = sorted({r for a in own_assessed for r in a.reasons()})
         top = index.spans[kept[0]].source_id == row["cord_id"] if kept else False
@@ -90,7 +88,8 @@ def diagnose(engine, claims: list[dict]) -> list[dict]:
                               float(cosines[max(on_evidence, key=lambda n: cosines[n])]), gaps)
               if on_evidence else None)
         out.append({"label": row["label"], "type": row["claim_type"], "gate": where, "top": top,
-                    "evidence_gate": gate(judge, ev, index) if ev else "none",
+                    "evidence_gate": gate(judge, ev, [ev, *(a for a in assessed if a.span != ev.span)], index)
+                    if ev else "none",
                     "evidence_reasons": sorted(ev.reasons()) if ev else [],
                     "evidence_text": index.spans[ev.span].text if ev else "",
                     "retrieved": bool(mine), "assessed": bool(own_assessed), "reasons": reasons,

@@ -1,13 +1,21 @@
 """Fit the support model of Check wording (indexer/check/data/support_model.json) on the Check-COVID training claims.
 
 Every claim is compared with its candidate spans exactly as `indexer.check.verdicts.check` does
-(`Evidence.candidates` and `Evidence.assess`); a pair is positive when the claim is labelled SUPPORT and the span overlaps one of the
-claim's evidence sentences. A logistic regression (NumPy, L2-regularized, Newton steps) is fitted on those pairs.
-The decision threshold is chosen on out-of-fold predictions (5 folds over abstracts, so no abstract is in both a
-fit and its test): the lowest threshold whose share of refuted claims presented as supported stays within
-`--max-refuted`, which finds the most supported claims in their own abstract. The claim-level figures follow the
-check's own rule: a supporting span loses to a conflicting span at least as related to the claim, and a span
-closer than `paraphrase_close` (not a title) supports whatever the model says.
+(`Evidence.candidates` and `Evidence.assess`). Two logistic regressions (NumPy, L2-regularized, Newton steps) are
+fitted, as `indexer.check.support` uses them:
+
+    relevance  over every claim-span pair: positive when the span overlaps one of the claim's evidence sentences
+               (whatever the claim's label): is this the span the claim speaks of?
+    decision   over one pair per claim, the eligible span (`_Judge.eligible`) of highest out-of-fold relevance,
+               with what the other spans say of it (`support.context_values`): positive when the claim is labelled
+               SUPPORT and the span is in its own abstract.
+
+Out-of-fold means 5 folds over abstracts, so no abstract is in both a fit and its test; the decision model is fitted
+on the out-of-fold relevance, as it will meet unseen claims. The decision threshold is the lowest whose out-of-fold
+share of refuted claims presented as supported stays within `--max-refuted`, which finds the most supported claims
+in their own abstract. The claim-level figures follow the check's own rule: a supporting span loses to a
+conflicting span at least as related to the claim, and a span closer than `paraphrase_close` (not a title)
+supports whatever the model says.
 
     python -m bench.fit_conflicts [../shared/ext/claims/check_covid_train.jsonl] [--max-refuted 0.10] [--dry-run]
 
@@ -36,16 +44,20 @@ FOLDS = 5
 
 @dataclass(frozen=True)
 class Pairs:
-    x: np.ndarray  # (pairs, features)
-    positive: np.ndarray  # SUPPORT claim and the span overlaps its evidence
+    x: np.ndarray  # (pairs, FEATURES)
+    evidence: np.ndarray  # the span overlaps one of the claim's evidence sentences (whatever its label)
     claim: np.ndarray  # claim number of each pair
     own: np.ndarray  # the span is in the claim's own abstract
+    source: np.ndarray  # the span's source id
+    eligible: np.ndarray  # `_Judge.eligible`: the span may support the claim at all
+    close: np.ndarray  # nearer than `paraphrase_close` and not a title: supports whatever the model says
+    conflicted: np.ndarray  # something in the span conflicts with the claim
+    related: np.ndarray  # `_Judge.related`
     labels: list[str]  # per claim: SUPPORT or REFUTE
     groups: list[str]  # per claim: its abstract
-    title: np.ndarray | None = None  # per pair: the span is its source's title
-    # per claim: how related (cosine + term_weight × coverage) the span the check would report as conflicting is,
-    # -inf when none (a supporting span must be more related to win over it); None: no claim has one
-    conflicting: np.ndarray | None = None
+    # per claim: how related the span the check would report as conflicting is, -inf when none (a supporting span
+    # must be more related to win over it)
+    conflicting: np.ndarray
 
 
 def collect(engine, claims: list[dict]) -> Pairs:
@@ -60,11 +72,13 @@ def collect(engine, claims: list[dict]) -> Pairs:
 
     index = span_index(engine)
     evidence = Evidence(index, load_lexicon())
-    judge = _Judge(evidence, None, Thresholds())  # only its conflict rule is used: no model needed
+    t = Thresholds()
+    judge = _Judge(evidence, None, t)  # only its rules are used: no model needed
+    columns: dict[str, list] = {k: [] for k in ("x", "evidence", "claim", "own", "source", "eligible", "close",
+                                                "conflicted", "related")}
     conflicting = []
     texts = [" ".join(r["claim"].split()) for r in claims]
     vectors = engine.embedder.encode_queries(texts)
-    rows, positive, claim_of, own, title = [], [], [], [], []
     for number, (row, text, vector) in enumerate(zip(claims, texts, vectors, strict=True)):
         cosines = index.vectors @ vector
         tokens = tokenize(text)
@@ -78,30 +92,30 @@ def collect(engine, claims: list[dict]) -> Pairs:
             assessed = evidence.assess(text, tokens, words, n, float(cosines[n]), gaps)
             assessments.append(assessed)
             values = feature_values(assessed, span.sentences)
-            rows.append([values[f] for f in FEATURES])
             in_own = span.source_id == row["cord_id"]
-            overlaps = in_own and any(span.start < b and span.end > a for a, b in spans)
-            positive.append(row["label"] == "SUPPORT" and overlaps)
-            claim_of.append(number)
-            own.append(in_own)
-            title.append(_is_title(span))
+            for key, value in (("x", [values[f] for f in FEATURES]), ("claim", number), ("own", in_own),
+                               ("evidence", in_own and any(span.start < b and span.end > a for a, b in spans)),
+                               ("source", span.source_id), ("eligible", judge.eligible(assessed)),
+                               ("close", assessed.cosine >= t.paraphrase_close and not _is_title(span)),
+                               ("conflicted", bool(assessed.conflicts)), ("related", judge.related(assessed))):
+                columns[key].append(value)
         against = judge.conflicting(assessments, index)
         conflicting.append(-np.inf if against is None else judge.related(against))
-    return Pairs(np.array(rows, dtype=np.float64), np.array(positive), np.array(claim_of), np.array(own),
-                 [r["label"] for r in claims], [r["cord_id"] for r in claims], np.array(title),
-                 np.array(conflicting))
+    arrays = {k: np.array(v, dtype=np.float64 if k in ("x", "related") else None) for k, v in columns.items()}
+    return Pairs(**arrays, labels=[r["label"] for r in claims], groups=[r["cord_id"] for r in claims],
+                 conflicting=np.array(conflicting))
 
 
 def save_pairs(pairs: Pairs, path: Path) -> None:
-    np.savez(path, x=pairs.x, positive=pairs.positive, claim=pairs.claim, own=pairs.own,
-             labels=np.array(pairs.labels), groups=np.array(pairs.groups),
-             title=_titles(pairs), conflicting=_conflicting(pairs))
+    np.savez(path, **{k: v for k, v in vars(pairs).items() if k not in ("labels", "groups")},
+             labels=np.array(pairs.labels), groups=np.array(pairs.groups))
 
 
 def load_pairs(path: Path) -> Pairs:
     with np.load(path, allow_pickle=False) as data:
-        return Pairs(data["x"], data["positive"], data["claim"], data["own"], [str(v) for v in data["labels"]],
-                     [str(v) for v in data["groups"]], data["title"], data["conflicting"])
+        fields = {k: data[k] for k in data.files}
+    return Pairs(**fields | {"labels": [str(v) for v in fields["labels"]],
+                             "groups": [str(v) for v in fields["groups"]]})
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 50) -> tuple[np.ndarray, float]:
@@ -135,86 +149,120 @@ def fold_of(group: str, folds: int = FOLDS) -> int:
     return int(hashlib.sha256(group.encode()).hexdigest(), 16) % folds
 
 
-def out_of_fold(pairs: Pairs, l2: float) -> np.ndarray:
-    """Each pair's probability from a model fitted without its abstract's fold."""
-    fold = np.array([fold_of(pairs.groups[c]) for c in pairs.claim])
-    used = eligible(pairs)
-    out = np.zeros(len(pairs.x))
+@dataclass(frozen=True)
+class Fitted:
+    """A logistic regression and the data it takes."""
+
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+
+    @classmethod
+    def fit(cls, x: np.ndarray, y: np.ndarray, l2: float) -> Fitted:
+        mean, scale = standardize(x)
+        weights, bias = fit_logistic((x - mean) / scale, y.astype(float), l2)
+        return cls(weights, bias, mean, scale)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return predict(x, self.weights, self.bias, self.mean, self.scale)
+
+    def logistic(self, features: tuple[str, ...]):
+        from indexer.check.support import Logistic
+
+        def rounded(values) -> tuple[float, ...]:  # the file does not change with the last digits of a refit
+            return tuple(round(float(v), 6) for v in values)
+
+        return Logistic(features, rounded(self.weights), round(self.bias, 6), rounded(self.mean), rounded(self.scale))
+
+
+def out_of_fold(x: np.ndarray, y: np.ndarray, folds: np.ndarray, l2: float) -> np.ndarray:
+    """Each row's probability from a model fitted without its fold."""
+    out = np.zeros(len(x))
     for k in range(FOLDS):
-        train, test = (fold != k) & used, fold == k
-        mean, scale = standardize(pairs.x[train])
-        weights, bias = fit_logistic((pairs.x[train] - mean) / scale, pairs.positive[train].astype(float), l2)
-        out[test] = predict(pairs.x[test], weights, bias, mean, scale)
+        train, test = folds != k, folds == k
+        if train.any() and test.any():
+            out[test] = Fitted.fit(x[train], y[train], l2).predict(x[test])
     return out
 
 
-def eligible(pairs: Pairs) -> np.ndarray:
-    """The pairs `indexer.check.verdicts` lets the model judge: close enough (the paraphrase thresholds), no number or
-    drug added, nothing conflicting."""
-    from indexer.check.conflict import REASONS
-    from indexer.check.support import FEATURES
-    from indexer.check.verdicts import Thresholds
+@dataclass(frozen=True)
+class Decisions:
+    """One row per claim with an eligible span: the claim, its chosen pair and the decision model's inputs."""
 
-    t = Thresholds()
-    column = {f: pairs.x[:, k] for k, f in enumerate(FEATURES)}
-    close = (column["cosine"] >= t.paraphrase_cosine) & (
-        column["cosine"] + t.term_weight * column["share"] >= t.paraphrase_support)
-    clean = (column["added_number"] == 0) & (column["new_drug"] == 0) & (sum(column[r] for r in REASONS) == 0)
-    return close & clean
+    claim: np.ndarray
+    pair: np.ndarray
+    x: np.ndarray  # (claims, DECISION_FEATURES)
+    positive: np.ndarray  # SUPPORT claim and the span is in its own abstract
 
 
-def claim_figures(pairs: Pairs, probability: np.ndarray, threshold: float) -> dict[str, float]:
-    """Claim-level figures when a claim is supported by its most probable eligible span at or above the
-    threshold, unless a conflicting span is at least as related to it (as `verdicts._Judge` decides)."""
-    from indexer.check.support import FEATURES
-    from indexer.check.verdicts import Thresholds
+def decisions(pairs: Pairs, relevance: np.ndarray) -> Decisions:
+    """The span `_Judge.supporting` would weigh for each claim (the eligible one of highest relevance), with its
+    features and context."""
+    from indexer.check.support import context_values
 
-    t = Thresholds()
-    cosine = pairs.x[:, FEATURES.index("cosine")]
-    related = cosine + t.term_weight * pairs.x[:, FEATURES.index("coverage")]
-    close = (cosine >= t.paraphrase_close) & ~_titles(pairs)  # supported whatever the model (not a title)
-    probability = np.where(eligible(pairs), np.where(close, 1.0, probability), -1.0)
-    conflicting = _conflicting(pairs)
-    refuted = supported = refuted_as_supported = found = 0
-    for c, label in enumerate(pairs.labels):
+    claims, chosen, rows = [], [], []
+    for c in range(len(pairs.labels)):
         mine = np.flatnonzero(pairs.claim == c)
-        best = mine[np.argmax(probability[mine])] if len(mine) else None
-        ok = best is not None and probability[best] >= threshold and related[best] > conflicting[c]
-        if label == "REFUTE":
-            refuted += 1
-            refuted_as_supported += ok
+        ok = mine[pairs.eligible[mine]]
+        if not len(ok):
+            continue
+        best = int(ok[np.argmax(relevance[ok])])
+        k = int(np.flatnonzero(mine == best)[0])
+        context = context_values(k, list(relevance[mine]), list(pairs.source[mine]), list(pairs.conflicted[mine]),
+                                 list(pairs.related[mine]))
+        claims.append(c)
+        chosen.append(best)
+        rows.append(np.concatenate([pairs.x[best], list(context.values())]))
+    claims, chosen = np.array(claims, dtype=int), np.array(chosen, dtype=int)
+    labels = np.array(pairs.labels)
+    positive = (labels[claims] == "SUPPORT") & pairs.own[chosen] if len(claims) else np.zeros(0, dtype=bool)
+    return Decisions(claims, chosen, np.array(rows).reshape(len(claims), -1), positive)
+
+
+def claim_figures(pairs: Pairs, chosen: Decisions, probability: np.ndarray, threshold: float) -> dict[str, float]:
+    """Claim-level figures when a claim is supported by a span nearer than `paraphrase_close`, else by its chosen
+    span when the decision probability reaches the threshold, unless a conflicting span is at least as related to
+    it (as `verdicts._Judge` decides)."""
+    from indexer.check.verdicts import Thresholds
+
+    t = Thresholds()
+    supported = np.zeros(len(pairs.labels), dtype=bool)
+    own = np.zeros(len(pairs.labels), dtype=bool)
+    for k, (c, best) in enumerate(zip(chosen.claim, chosen.pair, strict=True)):
+        mine = np.flatnonzero((pairs.claim == c) & pairs.eligible & pairs.close)
+        if len(mine):  # the nearest (the check's `pick` prefers it, up to `cosine_window`)
+            best = mine[np.argmax(pairs.x[mine, 0] + t.term_weight * pairs.x[mine, 1])]
+            ok = True
         else:
-            supported += 1
-            found += ok and bool(pairs.own[best])
-    return {"refuted_as_supported": refuted_as_supported / max(refuted, 1), "supported_found": found / max(supported, 1)}
+            ok = probability[k] >= threshold
+        supported[c] = ok and pairs.related[best] > pairs.conflicting[c]
+        own[c] = supported[c] and bool(pairs.own[best])
+    labels = np.array(pairs.labels)
+    return {"refuted_as_supported": float(supported[labels == "REFUTE"].mean()),
+            "supported_found": float(own[labels == "SUPPORT"].mean())}
 
 
-def _titles(pairs: Pairs) -> np.ndarray:
-    return pairs.title if pairs.title is not None else np.zeros(len(pairs.x), dtype=bool)
-
-
-def _conflicting(pairs: Pairs) -> np.ndarray:
-    return pairs.conflicting if pairs.conflicting is not None else np.full(len(pairs.labels), -np.inf)
-
-
-def choose_threshold(pairs: Pairs, probability: np.ndarray, max_refuted: float) -> tuple[float, dict]:
+def choose_threshold(pairs: Pairs, chosen: Decisions, probability: np.ndarray,
+                     max_refuted: float) -> tuple[float, dict]:
     """The lowest threshold (most claims found) whose refuted-as-supported share stays within `max_refuted`."""
-    best = (1.0, claim_figures(pairs, probability, 1.0))
+    best = (1.0, claim_figures(pairs, chosen, probability, 1.0))
     for threshold in np.round(np.arange(0.99, 0.04, -0.01), 2):
-        figures = claim_figures(pairs, probability, float(threshold))
+        figures = claim_figures(pairs, chosen, probability, float(threshold))
         if figures["refuted_as_supported"] <= max_refuted:
             best = (float(threshold), figures)
     return best
 
 
 def main(argv: list[str] | None = None) -> int:
-    from indexer.check.support import FEATURES, SupportModel
+    from indexer.check.support import DECISION_FEATURES, FEATURES, SupportModel
 
     p = argparse.ArgumentParser(prog="python -m bench.fit_conflicts", description=__doc__.split("\n")[0])
     p.add_argument("file", type=Path, nargs="?", default=DEFAULT_CLAIMS)
     p.add_argument("--max-refuted", type=float, default=0.10,
                    help="the largest share of refuted claims presented as supported, out of fold")
-    p.add_argument("--l2", type=float, default=1.0)
+    p.add_argument("--l2", type=float, default=1.0, help="the relevance model's L2 penalty")
+    p.add_argument("--decision-l2", type=float, default=10.0, help="the decision model's L2 penalty (fewer rows)")
     p.add_argument("--fake", action="store_true", help="the tests' fake embedder (smoke tests)")
     p.add_argument("--dry-run", action="store_true", help="print the figures, do not write the model")
     p.add_argument("--out", type=Path, default=OUT)
@@ -228,17 +276,17 @@ def main(argv: list[str] | None = None) -> int:
         pairs = collect(open_engine(claims, args.fake), claims)
         if args.pairs:
             save_pairs(pairs, args.pairs)
-    probability = out_of_fold(pairs, args.l2)
-    threshold, figures = choose_threshold(pairs, probability, args.max_refuted)
-    used = eligible(pairs)
-    mean, scale = standardize(pairs.x[used])
-    weights, bias = fit_logistic((pairs.x[used] - mean) / scale, pairs.positive[used].astype(float), args.l2)
-    def rounded(values) -> tuple[float, ...]:  # the file does not change with the last digits of a refit
-        return tuple(round(float(v), 6) for v in values)
-
-    model = SupportModel(FEATURES, rounded(weights), round(bias, 6), rounded(mean), rounded(scale), threshold)
-    for name, weight in sorted(zip(FEATURES, weights, strict=True), key=lambda item: -abs(item[1])):
-        print(f"{name:16s} {weight:+.3f}")
+    folds = np.array([fold_of(pairs.groups[c]) for c in pairs.claim])
+    relevance = out_of_fold(pairs.x, pairs.evidence, folds, args.l2)
+    chosen = decisions(pairs, relevance)
+    claim_folds = np.array([fold_of(pairs.groups[c]) for c in chosen.claim], dtype=int)
+    probability = out_of_fold(chosen.x, chosen.positive, claim_folds, args.decision_l2)
+    threshold, figures = choose_threshold(pairs, chosen, probability, args.max_refuted)
+    relevance_model = Fitted.fit(pairs.x, pairs.evidence, args.l2)
+    decision_model = Fitted.fit(chosen.x, chosen.positive, args.decision_l2)
+    model = SupportModel(relevance_model.logistic(FEATURES), decision_model.logistic(DECISION_FEATURES), threshold)
+    for name, weight in sorted(zip(DECISION_FEATURES, decision_model.weights, strict=True), key=lambda i: -abs(i[1])):
+        print(f"decision {name:20s} {weight:+.3f}")
     if not args.dry_run:
         about = (f"Fitted by bench/fit_conflicts.py on {args.file.name} ({len(claims)} claims, {len(pairs.x)} "
                  f"claim-span pairs); threshold chosen out of fold for refuted-as-supported <= {args.max_refuted}.")

@@ -8,7 +8,8 @@ are then called per sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,6 +17,7 @@ from indexer.check.align import Alignment, align
 from indexer.check.antonyms import Lexicon
 from indexer.check.conflict import added_numbers, find_conflicts, polar_words
 from indexer.check.diff import Change, MeaningRules, Token
+from indexer.check.polarity import polarity
 from indexer.check.spans import SpanIndex
 from indexer.text.tokens import STOPWORDS
 
@@ -42,6 +44,7 @@ class Assessment:
     unlinked_polar: int = 0  # the sentence's polar words (see `polar_words`) the alignment leaves unlinked
     source_gap: float = 0.0  # how much nearer by cosine the nearest span of any source is than the nearest of this
     # span's source (0 when its source holds the nearest span)
+    polarity: Mapping[str, float] = field(default_factory=dict)  # `polarity.polarity()` of the sentence and span
 
     def reasons(self) -> set[str]:
         return {r for c in self.conflicts for r in c.reasons}
@@ -109,7 +112,8 @@ class Evidence:
         return Assessment(n, cosine, self.share(own, n), alignment.coverage(self.word_weight),
                           alignment.source_coverage(), max(unlinked, default=0.0) / index.max_idf,
                           added_numbers(alignment, self.lexicon.units), new_drugs, conflicts,
-                          sum(i not in linked for i in polar), (gaps or {}).get(span.source_id, 0.0))
+                          sum(i not in linked for i in polar), (gaps or {}).get(span.source_id, 0.0),
+                          polarity(alignment, self.lexicon))
 
     def _drug_swap(self, alignment: Alignment, draft: str, source_text: str, sentence: str,
                    n: int, missing: set[str]) -> tuple[list[int], list[int]] | None:

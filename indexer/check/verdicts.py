@@ -15,7 +15,8 @@ change is a warning. `conflicts` is for sentences in other words, where no word 
 
 Sentences in other words are compared with candidate spans found by meaning and by shared rare words
 (`evidence.py`), aligned word by word (`align.py`) and checked for conflicts (`conflict.py`); a span supports the
-sentence when it is close enough, nothing conflicts, and the fitted model (`support.py`) agrees.
+sentence when it is close enough, nothing conflicts, and the fitted model (`support.py`) finds it the span the
+sentence speaks of and agrees that it supports it.
 
 Candidate spans are every sentence of every source (headings included) and runs of two or three consecutive
 sentences of one paragraph, each an exact slice of the source file. They are embedded once per engine and index
@@ -35,7 +36,7 @@ from indexer.check.antonyms import load_lexicon
 from indexer.check.diff import Change, MeaningRules, diff, normalize, tokenize
 from indexer.check.evidence import Assessment, Evidence
 from indexer.check.spans import Span, SpanIndex, span_index
-from indexer.check.support import SupportModel, feature_values, load_support_model
+from indexer.check.support import SupportModel, context_values, feature_values, load_support_model
 from indexer.errors import DraftError
 from indexer.text.sentences import skip_marker, split_sentences
 from indexer.text.tokens import STOPWORDS, terms
@@ -58,12 +59,12 @@ class Thresholds:
     changed_ratio: float = 0.7
     changed_cover: float = 0.85
     changed_span_cover: float = 0.3
-    # "paraphrase": cosine + term_weight × (share of the sentence's content terms the span holds, weighted by
-    # rarity) reaches `paraphrase_support`, and the cosine alone reaches `paraphrase_cosine`. The cosine alone
-    # does not separate a paraphrase from an unsupported claim on the same topic ("Ketamine is addictive..." is
-    # close to every sentence about ketamine); the shared rare terms do. A sentence that adds a number or names a
-    # drug the span does not is never a paraphrase of it.
-    paraphrase_support: float = 0.9
+    # "paraphrase": the cosine reaches `paraphrase_cosine`, nothing conflicts, no number or drug is added, and the
+    # support model (`support.py`) agrees. The cosine alone does not separate a paraphrase from an unsupported
+    # claim on the same topic ("Ketamine is addictive..." is close to every sentence about ketamine); the model
+    # weighs the shared rare terms, the aligned words and which way each side leans. Among spans the model does
+    # not judge (nearer than `paraphrase_close`), the best by cosine + term_weight × (rarity-weighted share of
+    # the sentence's content terms the span holds).
     paraphrase_cosine: float = 0.6
     term_weight: float = 0.5
     cosine_window: float = 0.05  # spans this close to the nearest by cosine compete on shared terms
@@ -234,23 +235,36 @@ class _Judge:
         weighted share of the sentence's content words the alignment links."""
         return a.cosine + self.t.term_weight * a.coverage
 
-    def supports(self, a: Assessment, index: SpanIndex) -> bool:
-        """Close in meaning and sharing rare terms, adding no number or drug, nothing conflicting, and the model
-        agrees."""
-        t = self.t
-        if a.cosine < t.paraphrase_cosine or self.support(a) < t.paraphrase_support:
-            return False
-        if a.conflicts or a.added_numbers or a.new_drugs:
-            return False
-        span = index.spans[a.span]
-        close = a.cosine >= t.paraphrase_close and not _is_title(span)  # a title names a topic: the model decides
-        return close or self.model.supports(feature_values(a, span.sentences))
+    def eligible(self, a: Assessment) -> bool:
+        """Whether the span may support the sentence at all: close enough in meaning, adding no number or drug,
+        nothing conflicting."""
+        return (a.cosine >= self.t.paraphrase_cosine and not a.conflicts and not a.added_numbers
+                and not a.new_drugs)
 
     def supporting(self, assessed: list[Assessment], index: SpanIndex) -> Assessment | None:
-        """The supporting span: among those nearly as near by cosine as the nearest, the best by cosine +
-        term_weight × share; a run of sentences only when it is nearer by `run_margin` than the best single
-        sentence as well. Headings are never candidates."""
-        return self.pick([a for a in assessed if self.supports(a, index)], index, self.support)
+        """The supporting span. A span nearer than `paraphrase_close` (not a title, which only names a topic)
+        supports the sentence whatever the model says: among those, the nearest (see `pick`). Otherwise the span
+        the model's relevance part finds likeliest to be the one the sentence speaks of, among the eligible ones,
+        when its decision part says it supports the sentence; the span cited is then the nearest eligible span of
+        that span's source."""
+        ok = [k for k, a in enumerate(assessed) if self.eligible(a)]
+        if not ok:
+            return None
+        close = [assessed[k] for k in ok if assessed[k].cosine >= self.t.paraphrase_close
+                 and not _is_title(index.spans[assessed[k].span])]
+        if close:
+            return self.pick(close, index, self.support)
+        values = [feature_values(a, index.spans[a.span].sentences) for a in assessed]
+        relevance = [self.model.relevance.probability(v) for v in values]
+        best = max(ok, key=lambda k: relevance[k])
+        context = context_values(best, relevance, [index.spans[a.span].source_id for a in assessed],
+                                 [bool(a.conflicts) for a in assessed], [self.related(a) for a in assessed])
+        if not self.model.supports(values[best] | context):
+            return None
+        # the source is the model's; the span cited, the nearest of that source's eligible spans (see `pick`)
+        source = index.spans[assessed[best].span].source_id
+        return self.pick([assessed[k] for k in ok if index.spans[assessed[k].span].source_id == source], index,
+                         self.support)
 
     def pick(self, ok: list[Assessment], index: SpanIndex, score) -> Assessment | None:
         """Among spans nearly as near by cosine as the nearest, the best by `score`; a run of sentences only when

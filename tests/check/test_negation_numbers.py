@@ -130,5 +130,5 @@ def test_a_title_close_by_cosine_still_needs_the_model(tmp_path, drug_names, lex
     def close(n: int) -> Assessment:
         return Assessment(n, 0.95, 1.0, 1.0, 1.0, 0.0, 0, False, ())
 
-    assert judge.supports(close(sentence), index)  # this close, a sentence supports whatever the model says
-    assert not judge.supports(close(title), index)
+    assert judge.supporting([close(sentence)], index)  # this close, a sentence supports whatever the model says
+    assert judge.supporting([close(title)], index) is None
