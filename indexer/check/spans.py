@@ -18,7 +18,8 @@ import numpy as np
 from indexer.check.diff import Token, normalize, tokenize
 from indexer.errors import IndexerError, SourceError
 from indexer.index import store
-from indexer.index.vectors import text_key
+from indexer.index.span_vectors import span_vectors as pooled_span_vectors
+from indexer.index.vectors import NONE, KeptVectors, text_key
 from indexer.ingest.sources import sha256_bytes
 from indexer.ingest.structure import document_blocks
 from indexer.lexicon import DrugFinder
@@ -138,7 +139,8 @@ def build_span_index(engine: Engine, key: tuple = ()) -> SpanIndex:
 
 def span_vectors(engine: Engine, spans: list[Span]) -> np.ndarray:
     """The spans' vectors as the index build stored them (`span_vectors.npy`, keyed by the SHA-256 of each span's
-    text): a check embeds only its draft. A span the index lacks (an index of an older build) is embedded here."""
+    text): a check embeds only its draft. Spans the index lacks (an ask-only index, or one of an older build) get
+    their vectors here, made as the build makes them (`indexer.index.span_vectors`)."""
     try:
         keys, matrix = store.load_span_vectors(engine.config.index_dir)
     except IndexerError as e:
@@ -146,17 +148,12 @@ def span_vectors(engine: Engine, spans: list[Span]) -> np.ndarray:
         keys, matrix = [], np.zeros((0, 0), dtype=np.float32)
     rows = {k: i for i, k in enumerate(keys)}
     wanted = [rows.get(text_key(s.text)) for s in spans]
-    missing = [n for n, row in enumerate(wanted) if row is None]
-    if not missing:
+    if all(row is not None for row in wanted):
         return np.asarray(matrix[wanted], dtype=np.float32)
-    log.warning("Embedding %d of %d source spans the index does not hold.", len(missing), len(spans))
-    made = engine.embedder.encode_passages([spans[n].text for n in missing], batch_size=engine.config.batch_size)
-    out = np.zeros((len(spans), made.shape[1]), dtype=np.float32)
-    present = [n for n, row in enumerate(wanted) if row is not None]
-    if present:
-        out[present] = matrix[[wanted[n] for n in present]]
-    out[missing] = made
-    return out
+    log.warning("Embedding the source spans the index does not hold (%d of %d).",
+                sum(row is None for row in wanted), len(spans))
+    kept = KeptVectors(rows, np.asarray(matrix, dtype=np.float32)) if len(keys) else NONE
+    return pooled_span_vectors(spans, engine.embedder, kept, engine.config.batch_size).vectors
 
 
 def _idf(bags: list, count: int) -> dict[str, float]:

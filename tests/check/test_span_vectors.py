@@ -86,3 +86,13 @@ def test_an_ask_only_index_stores_no_span_vectors_and_check_still_works(fake_con
     report = check(engine, DRAFT)
     assert counting.passages, "the spans are embedded on first use instead"
     assert report.sentences[0].verdict == "verbatim"
+
+
+def test_an_ask_only_index_gives_the_check_the_same_span_vectors_as_a_full_build(fake_config, drug_names, tmp_path):
+    build_index(fake_config, FakeEmbedder())
+    full = span_index(Engine.open(fake_config, embedder=FakeEmbedder(), build=False, drug_names=drug_names))
+    ask_only = fake_config.with_(check_vectors=False, index_dir=tmp_path / "ask-only")
+    build_index(ask_only, FakeEmbedder())
+    later = span_index(Engine.open(ask_only, embedder=FakeEmbedder(), build=False, drug_names=drug_names))
+    assert [s.text for s in later.spans] == [s.text for s in full.spans]
+    assert np.allclose(later.vectors, full.vectors, atol=1e-6)
