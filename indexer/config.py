@@ -48,7 +48,7 @@ class Config:
     coverage_model: Path | None = None  # a model file of that script's format; None: the one shipped
     covered_threshold: float | None = None  # the probability that makes a question covered; None: the model's
     # Input limits.
-    max_question_chars: int = 2000
+    max_question_chars: int = 8000  # a long message of a page or two; longer ones are pooled (ask/question_vectors.py)
     # Index structure: exact inner-product search up to this many passages, an inverted file (IVF) above.
     exact_search_limit: int = 50_000
     batch_size: int = 64

@@ -14,11 +14,12 @@ from typing import TypeVar
 import numpy as np
 
 from indexer.ask.coverage import DEPTH, TOP, Coverage, CoverageModel, Evidence, gather, judge
+from indexer.ask.question_vectors import question_vectors
 from indexer.ask.reading import QuestionReader, Understanding
 from indexer.ask.search import Hit, hybrid_rank
 from indexer.ask.spelling import Speller
 from indexer.ask.vocabulary import IndexVocabulary
-from indexer.config import Config
+from indexer.config import Config, model_path
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
 from indexer.index import store
 from indexer.index.build import IndexStatus, build_index, index_status
@@ -26,6 +27,7 @@ from indexer.index.embedder import Embedder, load_embedder
 from indexer.index.represent import ranking_text
 from indexer.ingest.passages import HEADING_SEPARATOR
 from indexer.ingest.sources import display_path, open_no_follow, outside_corpus
+from indexer.ingest.windows import TokenCounter
 from indexer.lexicon import DrugNames, Lexicon
 from indexer.text.tokens import terms
 
@@ -94,6 +96,7 @@ class Engine:
         self.reader = QuestionReader(self.vocabulary, self.lexicon, Speller(self.vocabulary, self.lexicon),
                                      max_chars=config.max_question_chars)
         self._coverage_model = coverage_model
+        self.tokens = TokenCounter(model_path())  # the model's window, for questions longer than it
         self.caches = Caches()  # things derived from this index on first use (e.g. the wording check's spans)
         self._headings = {s.source_id: s.heading for s in index.sources}
         self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
@@ -174,7 +177,8 @@ class Engine:
         k = self.config.check_k(k)
         allowed = self._mask(sources)
         understood = self.reader.read(question)
-        vector, topic_vector = self.embedder.encode_queries([understood.search_text, understood.topic_text or "?"])
+        vector, topic_vector = question_vectors(self.embedder, [understood.search_text, understood.topic_text or "?"],
+                                                self.tokens)
         ranked = hybrid_rank(
             self.index.dense, self.index.lexical, vector, list(understood.search_terms),
             k=max(k, DEPTH), candidates=self.config.candidates, rrf_k=self.config.rrf_k,

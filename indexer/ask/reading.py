@@ -110,7 +110,7 @@ class Understanding:
 class QuestionReader:
     """Reads questions against one index: its vocabulary decides what counts as a typo or as unmatched."""
 
-    def __init__(self, vocabulary: IndexVocabulary, lexicon: Lexicon, speller: Speller, max_chars: int = 2000) -> None:
+    def __init__(self, vocabulary: IndexVocabulary, lexicon: Lexicon, speller: Speller, max_chars: int = 8000) -> None:
         self.vocabulary = vocabulary
         self.lexicon = lexicon
         self.speller = speller

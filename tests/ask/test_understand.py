@@ -69,8 +69,8 @@ def test_abbreviations_are_searched_with_their_spelled_out_form(read):
 def test_empty_and_huge_questions_are_refused(read):
     with pytest.raises(QuestionError, match="empty"):
         read("   ")
-    with pytest.raises(QuestionError, match="limit is 2,000"):
-        read("ketamine " * 400)
+    with pytest.raises(QuestionError, match="limit is 8,000"):
+        read("ketamine " * 1000)
 
 
 def test_drug_class_data_is_consistent(drug_names):

@@ -188,16 +188,16 @@ def test_number_of_passages(app):
 
 
 def test_long_question_is_refused_with_the_limit(app):
-    at = ask(app(), "ketamine " * 300)
-    assert "the limit is 2,000" in at.error[0].value
+    at = ask(app(), "ketamine " * 1000)
+    assert "the limit is 8,000" in at.error[0].value
     assert cards(at) == []
     assert "q" not in at.query_params
 
 
 def test_overlong_q_link_is_refused_too(app):
-    at = app(q="ketamine " * 300)
+    at = app(q="ketamine " * 1000)
     assert not at.exception
-    assert "the limit is 2,000" in at.error[0].value
+    assert "the limit is 8,000" in at.error[0].value
     assert cards(at) == []
 
 
