@@ -6,6 +6,7 @@
 query_overhead    median warm `Engine.ask` / median bare `model.encode` of the same question
 build_ratio       passages/s building an index of NFCorpus passages / passages/s of bare `model.encode`
                   of the same ranking texts with the same batch size
+build_with_spans_ratio  that build plus the wording check's span vectors (`index/span_vectors.py`) / that build
 cold_start_ratio  process start → first answer of `python -m indexer ask` with an existing index /
                   process start → first embedding of a bare sentence-transformers script
 scaling           per size: search latency (dense + BM25 + fusion, no query embedding) p50/p95, resident
@@ -173,12 +174,13 @@ def build_ratio(embedder, config, collection: Path, docs: int | None, runs: int)
     """Building a full index (passages, ranking text, vectors, FAISS, BM25, saved to disk) against bare encode."""
     from bench.beir import load_collection, make_passages
     from indexer.index import store
-    from indexer.index.build import assemble
+    from indexer.index.build import assemble, candidate_spans
+    from indexer.index.span_vectors import span_vectors
 
     sample = load_collection(collection, limit_docs=docs, limit_queries=0)
     model = embedder.model
     texts = make_passages(sample, config)[1]
-    build, bare = [], []
+    build, bare, with_spans = [], [], []
     for _ in range(runs):
         t = time.perf_counter()
         model.encode(texts, batch_size=config.batch_size)
@@ -190,12 +192,16 @@ def build_ratio(embedder, config, collection: Path, docs: int | None, runs: int)
             index = assemble(texts_again, passages, corpus, config, embedder)
             store.save(index, target / "index")
             build.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            spans = span_vectors(candidate_spans(corpus), embedder, batch_size=config.batch_size)
+            with_spans.append(build[-1] + time.perf_counter() - t)
         finally:
             shutil.rmtree(target, ignore_errors=True)
     n = len(texts)
     return {"build_ratio": statistics.median(bare) / statistics.median(build),
             "build_passages_per_s": n / statistics.median(build), "encode_passages_per_s": n / statistics.median(bare),
-            "build_passages": n}
+            "build_passages": n, "build_with_spans_ratio": statistics.median(with_spans) / statistics.median(build),
+            "build_spans": len(spans.keys)}
 
 
 # -- cold start ---------------------------------------------------------------------------------------------------
