@@ -31,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the index (does nothing when it is up to date)")
     common(b)
     b.add_argument("--force", action="store_true", help="rebuild even when the index is up to date")
+    b.add_argument("--ask-only", action="store_true",
+                   help="skip Check wording's span vectors (about half the build); check then makes them on first use")
 
     a = sub.add_parser("ask", help="answer a question (or, with -, one question per line of standard input)")
     a.add_argument("question", help="the question, or - to read questions from standard input")
@@ -113,6 +115,8 @@ def cmd_build(args, config: Config) -> int:
     if status.state != "missing":
         print(status.reason, file=sys.stderr)
     print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
+    if args.ask_only:
+        config = config.with_(check_vectors=False)
     report = build_index(config, load_embedder(), force=args.force, progress=True)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -23,6 +23,23 @@ def test_build_then_nothing_to_do_then_force(cli):
     assert code == 0 and "Indexed" in out
 
 
+def test_an_ask_only_build_stores_no_span_vectors_and_check_still_answers(cli, tmp_path: Path, corpus_dir: Path):
+    code, out, _ = cli("build", "--ask-only")
+    assert code == 0 and "Indexed" in out
+    keys, _ = store.load_span_vectors(Path(".index"))
+    assert keys == []
+    code, out, _ = cli("ask", "Can I take Xanax with ketamine?", "--json")
+    assert code == 0 and json.loads(out)["results"]
+    sentence = next(line for line in (corpus_dir / "000_c89290b5e323cd66.txt").read_text(encoding="utf-8").splitlines()
+                    if line.count(" ") > 8 and line.rstrip().endswith("."))
+    (tmp_path / "draft.txt").write_text(sentence + "\n", encoding="utf-8")
+    code, out, _ = cli("check", "draft.txt", "--json")
+    assert code == 0 and json.loads(out)["sentences"][0]["verdict"] == "verbatim"
+    code, out, _ = cli("build", "--force")  # a full build stores them
+    keys, _ = store.load_span_vectors(Path(".index"))
+    assert code == 0 and keys
+
+
 def test_build_names_and_counts_skipped_files(cli, corpus_dir: Path):
     (corpus_dir / "bad.txt").write_bytes(b"\xff\xfe broken")
     code, out, err = cli("build")
