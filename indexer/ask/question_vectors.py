@@ -13,31 +13,25 @@ from __future__ import annotations
 import numpy as np
 
 from indexer.index.embedder import Embedder
+from indexer.index.vectors import pooled
 from indexer.ingest.windows import SPECIAL_TOKENS, TokenCounter, cut_to_window
 
 
 def question_vectors(embedder: Embedder, texts: list[str], counter: TokenCounter) -> np.ndarray:
     """One normalised vector per text, in order (see the module docstring)."""
     budget = counter.max_tokens - SPECIAL_TOKENS
-    pieces: list[str] = []
-    weights: list[int] = []
-    owners: list[int] = []
-    for n, text in enumerate(texts):
-        length = counter(text)
-        cut = cut_to_window(text, 0, len(text), budget, counter) if length > budget else []
-        if len(cut) <= 1:
-            pieces.append(text)
-            weights.append(1)
-            owners.append(n)
-            continue
-        for start, end in cut:
-            pieces.append(text[start:end])
-            weights.append(max(1, counter(text[start:end])))
-            owners.append(n)
-    vectors = embedder.encode_queries(pieces)
-    if len(pieces) == len(texts):
+    pieces: list[list[str]] = []
+    for text in texts:
+        cut = cut_to_window(text, 0, len(text), budget, counter) if counter(text) > budget else []
+        pieces.append([text[a:b] for a, b in cut] if len(cut) > 1 else [text])
+    flat = [piece for parts in pieces for piece in parts]
+    vectors = embedder.encode_queries(flat)
+    if len(flat) == len(texts):
         return vectors
-    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float32)
-    np.add.at(out, np.array(owners), vectors * np.array(weights, dtype=np.float32)[:, None])
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    return out / np.maximum(norms, 1e-12)
+    out = np.empty((len(texts), vectors.shape[1]), dtype=np.float32)
+    row = 0
+    for n, parts in enumerate(pieces):
+        rows = slice(row, row + len(parts))
+        out[n] = vectors[row] if len(parts) == 1 else pooled(vectors[rows], [max(1, counter(p)) for p in parts])
+        row += len(parts)
+    return out

@@ -4,7 +4,7 @@ or three consecutive sentences of one paragraph).
 Headings and sentences are embedded. A run is not embedded again: its vector is the mean of its sentences'
 vectors weighted by their length, normalised. The model pools a text by averaging its word vectors, so this is the
 same pooling over the run's words, with each sentence read in its own context. Runs are two thirds of the spans
-and most of their text: embedding them took about twice as long as all the rest of a build.
+and most of their text: embedding them took about as long as all the rest of a build.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from indexer.index.embedder import Embedder
-from indexer.index.vectors import NONE, Embedded, KeptVectors, embed, text_key
+from indexer.index.vectors import NONE, Embedded, KeptVectors, embed, pooled, text_key
 
 
 class SpanLike(Protocol):
@@ -58,7 +58,5 @@ def span_vectors(spans: Sequence[SpanLike], embedder: Embedder, kept: KeptVector
         if len(members) != span.sentences:
             raise ValueError(f"The run {span.source_id}[{span.start}:{span.end}] is not made of "
                              f"{span.sentences} of the source's sentences.")
-        weights = np.array([len(spans[m].text) for m in members], dtype=np.float32)
-        pooled = weights @ out[members]
-        out[n] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+        out[n] = pooled(out[members], [len(spans[m].text) for m in members])
     return Embedded(out, keys, made.embedded, made.reused)

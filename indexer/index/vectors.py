@@ -27,6 +27,14 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def pooled(vectors: np.ndarray, weights) -> np.ndarray:
+    """The weighted mean of the vectors of several pieces of one text, normalised: the model's own mean pooling
+    over all of the text's words, each piece read in its own context (for runs of sentences, and for questions
+    longer than the model's window)."""
+    total = np.asarray(weights, dtype=np.float32) @ np.asarray(vectors, dtype=np.float32)
+    return total / max(float(np.linalg.norm(total)), 1e-12)
+
+
 @dataclass(frozen=True)
 class KeptVectors:
     """The vectors of an earlier index, by key."""
