@@ -9,11 +9,6 @@ from indexer.check.antonyms import load_lexicon
 from indexer.check.diff import tokenize
 
 
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
-
-
 def links(draft: str, source: str, lexicon) -> list[tuple[str, str, str]]:
     d, s = tokenize(draft), tokenize(source)
     a = align(d, s, lexicon.lemmas, lexicon.senses)

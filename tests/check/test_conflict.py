@@ -4,23 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.check.align import align
-from indexer.check.antonyms import load_lexicon
-from indexer.check.conflict import find_conflicts, numbers, same_number
+from indexer.check.conflict import numbers, same_number
 from indexer.check.diff import tokenize
 from indexer.check.evidence import Evidence
 from indexer.check.spans import span_index
 from indexer.check.support import DECISION_FEATURES, FEATURES, context_values, load_support_model
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
-
-
-def conflicts(draft: str, source: str, lexicon) -> list[tuple[str, str, tuple[str, ...]]]:
-    a = align(tokenize(draft), tokenize(source), lexicon.lemmas, lexicon.senses)
-    return [(c.draft, c.source, c.reasons) for c in find_conflicts(a, draft, source, lexicon)]
+from tests.check.conflicts import conflicts
 
 
 @pytest.mark.parametrize("draft, source, expected", [

@@ -8,21 +8,12 @@ import pytest
 
 from indexer.check.align import align
 from indexer.check.antonyms import load_lexicon
-from indexer.check.conflict import find_conflicts, negative_form, numbers, polar_words
+from indexer.check.conflict import negative_form, numbers, polar_words
 from indexer.check.diff import tokenize
 from indexer.check.evidence import Evidence
 from indexer.check.spans import span_index
 from indexer.check.support import FEATURES, feature_values
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
-
-
-def reasons(draft: str, source: str, lexicon) -> list[tuple[str, str, tuple[str, ...]]]:
-    a = align(tokenize(draft), tokenize(source), lexicon.lemmas, lexicon.senses)
-    return [(c.draft, c.source, c.reasons) for c in find_conflicts(a, draft, source, lexicon)]
+from tests.check.conflicts import conflicts
 
 
 @pytest.mark.parametrize("draft, source, expected", [
@@ -38,7 +29,7 @@ def reasons(draft: str, source: str, lexicon) -> list[tuple[str, str, tuple[str,
     ("The test gives a result in 20 minutes.", "The test gives a result in 30 min.", ("20", "30", ("number",))),
 ])
 def test_negative_forms_and_number_words_conflict(lexicon, draft, source, expected):
-    assert expected in reasons(draft, source, lexicon)
+    assert expected in conflicts(draft, source, lexicon)
 
 
 @pytest.mark.parametrize("draft, source", [
@@ -52,7 +43,7 @@ def test_negative_forms_and_number_words_conflict(lexicon, draft, source, expect
     ("One type of test identifies the virus in thirty minutes.", "The assay detects the virus in 30 min."),
 ])
 def test_agreeing_negations_and_numbers_conflict_with_nothing(lexicon, draft, source):
-    assert reasons(draft, source, lexicon) == []
+    assert conflicts(draft, source, lexicon) == []
 
 
 def test_number_words_and_units_are_read():
@@ -102,10 +93,10 @@ def test_the_source_gap_is_zero_for_the_source_nearest_the_sentence(fake_engine,
 def test_a_comparison_turned_round_conflicts_unless_its_direction_turns_too(lexicon):
     source = "Pregnant women are more likely to be hospitalized compared with nonpregnant women."
     turned = "Nonpregnant women are more likely to be hospitalized than pregnant women."
-    assert ("pregnant", "nonpregnant", ("direction",)) in reasons(turned, source, lexicon)
-    assert reasons("Smokers had lower survival than nonsmokers.", "Nonsmokers had higher survival than smokers.",
-                   lexicon) == []
-    assert reasons("Pregnant women are more likely to be hospitalized than nonpregnant women.", source, lexicon) == []
+    assert ("pregnant", "nonpregnant", ("direction",)) in conflicts(turned, source, lexicon)
+    assert conflicts("Smokers had lower survival than nonsmokers.", "Nonsmokers had higher survival than smokers.",
+                     lexicon) == []
+    assert conflicts("Pregnant women are more likely to be hospitalized than nonpregnant women.", source, lexicon) == []
 
 
 def test_a_title_close_by_cosine_still_needs_the_model(tmp_path, drug_names, lexicon):

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from indexer.check.align import align
-from indexer.check.antonyms import load_lexicon
 from indexer.check.diff import tokenize
 from indexer.check.polarity import POLARITY_FEATURES, polarity
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
 
 
 def lean(draft: str, source: str, lexicon) -> dict[str, float]:

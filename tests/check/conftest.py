@@ -1,0 +1,13 @@
+"""Fixtures shared by the wording check's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.check.antonyms import load_lexicon
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    """The check's word lexicon (WordNet antonyms, lemmas and senses, the curated polarity classes)."""
+    return load_lexicon()
