@@ -103,7 +103,7 @@ def cmd_build(args, config: Config) -> int:
     from indexer.errors import NotAnIndex
     from indexer.index.build import build_index, index_status
     from indexer.index.embedder import load_embedder
-    from indexer.ingest.sources import load_corpus
+    from indexer.ingest.sources import load_corpus, warning_lines
 
     status = index_status(config)
     if status.state == "foreign":
@@ -118,7 +118,7 @@ def cmd_build(args, config: Config) -> int:
     if args.ask_only:
         config = config.with_(check_vectors=False)
     report = build_index(config, load_embedder(), force=args.force, progress=True)
-    for warning in report.warnings:
+    for warning in warning_lines(report.warnings):
         print(f"warning: {warning}", file=sys.stderr)
     for reason in report.skipped:
         print(f"warning: {reason}", file=sys.stderr)
@@ -240,10 +240,11 @@ def cmd_check(args, config: Config) -> int:
 
 def cmd_add(args, config: Config) -> int:
     from indexer.index.adding import add_sources
+    from indexer.ingest.sources import warning_lines
 
     report = add_sources(config, args.inputs, update_index=not args.no_index)
     if report.build is not None:
-        for warning in report.build.warnings:
+        for warning in warning_lines(report.build.warnings):
             print(f"warning: {warning}", file=sys.stderr)
     print(report.message)
     return 0

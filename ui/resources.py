@@ -12,6 +12,7 @@ import streamlit as st
 from indexer import Config, Engine, IndexerError, index_status
 from indexer.index import embedder as embedders
 from indexer.index.build import IndexStatus, update_index
+from indexer.ingest.sources import warning_lines
 from ui.highlight import VectorCache
 from ui.html import md_escape
 
@@ -94,7 +95,7 @@ def rebuild(config: Config) -> None:
         return
     finally:
         lock.release()
-    for warning in report.warnings:
+    for warning in warning_lines(report.warnings):
         st.session_state.setdefault("warnings", []).append(warning)
     reload_engine(report.message)
 

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from indexer.text.tokens import WORD_PATTERN, fold
+from indexer.text.tokens import WORD_PATTERN, fold, unmarked
 
 # A different unit from `WORD`: the diff also compares numbers with their decimals and percent signs ("0.5",
 # "10%") and punctuation marks, so its tokens are numbers, words (the project's WORD) and single marks.
@@ -80,11 +80,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Words, numbers and punctuation marks of text[start:end], with offsets into `text`."""
     end = len(text) if end is None else end
     tokens = (Token(_key(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end))
-    return [t for t in tokens if t.key != '"']
+    return [t for t in tokens if t.key and t.key != '"']  # an invisible mark alone folds to nothing
 
 
 def _key(raw: str) -> str:
-    return fold(unicodedata.normalize("NFKC", raw).translate(_QUOTES))
+    key = fold(unicodedata.normalize("NFKC", raw).translate(_QUOTES))
+    return unmarked(key) if len(key) > 1 else key  # "Hu·mira" is the word "humira"; a lone "·" is a mark
 
 
 class MeaningRules:

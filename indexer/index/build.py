@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +31,7 @@ from indexer.ingest.windows import TokenCounter
 from indexer.lexicon.finder import DrugFinder
 from indexer.lexicon.lexicon import Lexicon
 from indexer.lexicon.names import DrugNames, export_lexicon, package_version
-from indexer.text.tokens import terms, words
+from indexer.text.tokens import TOKENIZER_VERSION, terms, words
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def index_status(config: Config) -> IndexStatus:
 def settings_of(config: Config) -> dict:
     """The settings that shape what is stored (changing them needs a rebuild)."""
     return {"max_passage_tokens": config.max_passage_tokens, "exact_search_limit": config.exact_search_limit,
-            "splitter": SPLITTER_VERSION}
+            "splitter": SPLITTER_VERSION, "tokenizer": TOKENIZER_VERSION}
 
 
 def source_headings(corpus: Corpus) -> dict[str, str]:
@@ -222,8 +223,11 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         step("embedded")
         index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings)
         index.vector_keys = made.keys
+        if progress and config.check_vectors:
+            print("Embedding the sentences Check wording compares drafts with (skip with --ask-only) …",
+                  file=sys.stderr)
         spans = span_vectors(candidate_spans(corpus) if config.check_vectors else [], embedder, kept,
-                             config.batch_size)
+                             config.batch_size, progress)
         index.span_keys, index.span_vectors = spans.keys, spans.vectors
         index.manifest["counts"].update(embedded=made.embedded, reused=made.reused, spans=len(spans.keys),
                                         spans_embedded=spans.embedded, spans_reused=spans.reused)

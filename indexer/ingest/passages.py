@@ -18,7 +18,8 @@ from indexer.ingest.windows import TokenCounter
 
 HEADING_SEPARATOR = " › "
 SPLITTER_VERSION = 2  # changes when the same text would give other passages (the index records it)
-# Room kept in the window for the fact labels ranking adds to a passage's head (`index/represent.py`).
+# Room kept in the window beyond the ranking context counted with each passage (`index/represent.py`): the
+# separators joining its lines, and word pieces that count differently once texts are joined.
 LABEL_TOKENS = 32
 
 

@@ -15,6 +15,8 @@ from indexer.errors import SourceError
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "sources.toml"
+NO_ENTRY = f"has no entry in {METADATA_FILE}"
+SHOWN_NO_ENTRY = 3  # files without an entry named one by one in `warning_lines`; the rest are counted
 SUFFIXES = (".txt", ".md")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
@@ -238,13 +240,8 @@ def load_corpus(directory: Path | str) -> Corpus:
                 f"{METADATA_FILE} its own id."
             )
         used_ids.add(source.source_id)
-        if not source.has_metadata:
-            message = (
-                f"{citation_path(path)} has no entry in {METADATA_FILE}; using its first line as the title "
-                f"({source.title!r})."
-            )
-            warnings.append(message)
-            log.warning("%s", message)
+        if not source.has_metadata:  # reported by the caller (`warning_lines`): a folder may have thousands
+            warnings.append(f"{citation_path(path)} {NO_ENTRY}; using its first line as the title ({source.title!r}).")
         sources.append(source)
     for name in sorted(set(metadata) - {p.name for p in files}):
         message = f"{METADATA_FILE} describes {name}, which is not in {display_path(directory)}."
@@ -258,6 +255,19 @@ def load_corpus(directory: Path | str) -> Corpus:
             )
         raise SourceError(f"Corpus folder {display_path(directory)} has no .txt or .md files. Add some articles.")
     return Corpus(directory, tuple(sources), tuple(skipped), tuple(warnings), metadata_sha256)
+
+
+def warning_lines(warnings: tuple[str, ...] | list[str]) -> list[str]:
+    """The warnings of a corpus as a user reads them: every one, except that files without an entry in
+    sources.toml (a folder brought without one: thousands) are named up to `SHOWN_NO_ENTRY` and then counted."""
+    no_entry = [w for w in warnings if NO_ENTRY in w]
+    lines = [w for w in warnings if NO_ENTRY not in w]
+    shown = no_entry[:SHOWN_NO_ENTRY]
+    if len(no_entry) > len(shown):
+        more = len(no_entry) - len(shown)
+        shown.append(f"… and {more:,} more {'file has' if more == 1 else 'files have'} no entry in {METADATA_FILE}: "
+                     f"each is titled by its first line. Add [[source]] entries to give them titles and links.")
+    return shown + lines
 
 
 class UnusableFile(SourceError):

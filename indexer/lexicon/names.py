@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from indexer.lexicon.english import is_english
-from indexer.text.tokens import fold
+from indexer.text.tokens import fold, unmarked
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +97,7 @@ class DrugNames:
         self.wait()
         found: list[tuple[str, int, int]] = []
         taken: set[int] = set()
-        lowered = [t.lower() for t in tokens]
+        lowered = [unmarked(t).lower() for t in tokens]
         for i in range(len(tokens) - 1):
             for generic in self._variants.get(f"{lowered[i]} {lowered[i + 1]}", ()):
                 found.append((generic, i, i + 2))

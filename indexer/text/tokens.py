@@ -1,6 +1,7 @@
 """The one tokenizer every stage uses: what a word is, how it is folded, how it is stemmed.
 
-`WORD` is the project's single word pattern: letters and digits, with inner apostrophes ("don't", "Áureo’s").
+`WORD` is the project's single word pattern: letters and digits, with inner apostrophes ("don't", "Áureo’s") and inner
+invisible marks and syllable dots ("Hu·mira").
 Ingest (headings, debris), the index (BM25 terms), question reading and the wording check all count and match
 words with it; only units of another kind have patterns of their own (a hyphenated compound below; the wording
 check's tokens, which include numbers with decimals and punctuation marks).
@@ -14,8 +15,18 @@ from functools import lru_cache
 
 import Stemmer
 
-WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
+# Marks that sit inside a word without ending it. Invisible ones (soft hyphen, zero-width space and joiners, word
+# joiner, byte-order mark), which web pages put inside words as break hints, join anything and are removed by
+# `fold`. Syllable dots ("Hu·mi·ra" in a dictionary, Catalan "col·lecció") join letters only: between digits the
+# middle dot is a decimal point ("1·7 billion", as The Lancet prints it), read by the wording check's numbers.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+SYLLABLE = "\u00b7\u2027"
+_INNER = rf"['’]|[{INVISIBLE}]+|(?<=[^\W\d_])[{SYLLABLE}][{INVISIBLE}]*(?=[^\W\d_])"
+WORD_PATTERN = rf"[^\W_]+(?:(?:{_INNER})[^\W_]+)*"
 WORD = re.compile(WORD_PATTERN)
+TOKENIZER_VERSION = 2  # changes when the same text would give other words (the index records it)
+_DROP_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_DROP_MARKS = dict.fromkeys(map(ord, INVISIBLE + SYLLABLE))
 # A second unit: words joined by hyphens ("well-tolerated", "St-John's"), so a question's drug or class name is
 # matched, corrected and replaced as the user wrote it, not piece by piece.
 COMPOUND = re.compile(rf"{WORD_PATTERN}(?:-{WORD_PATTERN})*")
@@ -26,17 +37,24 @@ STOPWORDS = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lower-case, accents removed, curly apostrophes straightened: 'Áureo’s' -> "aureo's"."""
+    """Lower-case, accents removed, curly apostrophes straightened, invisible marks removed: 'Áureo’s' -> "aureo's",
+    "medi\u00adcation" -> "medication"."""
     if text.isascii():  # the common case, and ten times faster than decomposing every character
         return text.lower()
-    text = unicodedata.normalize("NFKD", text)
+    text = unicodedata.normalize("NFKD", text.translate(_DROP_INVISIBLE))
     text = "".join(c for c in text if not unicodedata.combining(c))
     return text.lower().replace("’", "'")
 
 
+def unmarked(word: str) -> str:
+    """A word without its inner marks (invisible ones and syllable dots), case and accents kept: "Hu·mira" ->
+    "Humira"."""
+    return word if word.isascii() else word.translate(_DROP_MARKS)
+
+
 def words(text: str) -> list[str]:
     """Folded word tokens, stopwords kept."""
-    return [t.split("'")[0] for t in WORD.findall(fold(text))]
+    return [unmarked(t).split("'")[0] for t in WORD.findall(fold(text))]
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from indexer import SourceError, load_corpus
+from indexer.ingest.sources import warning_lines
 from tests.conftest import CORPUS
 
 SEED_CHECKSUMS = {
@@ -86,3 +87,18 @@ def test_broken_metadata_file_is_a_clear_error(corpus_dir: Path):
     (corpus_dir / "sources.toml").write_text("[[source]\nfile = ", encoding="utf-8")
     with pytest.raises(SourceError, match="not valid TOML"):
         load_corpus(corpus_dir)
+
+
+def test_a_folder_without_sources_toml_is_reported_in_a_few_lines_not_one_per_file(tmp_path: Path):
+    """A folder brought without metadata (thousands of files) gets each file's warning in the corpus, and a user
+    reads three of them named and the rest counted."""
+    for i in range(12):
+        (tmp_path / f"article-{i:02d}.txt").write_text(f"Article {i}\n\nAspirin thins the blood.\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text('[[source]]\nfile = "gone.txt"\ntitle = "Gone"\n', encoding="utf-8")
+    corpus = load_corpus(tmp_path)
+    assert sum("sources.toml" in w and "article-" in w for w in corpus.warnings) == 12
+    lines = warning_lines(corpus.warnings)
+    assert [line for line in lines if "article-" in line] == [w for w in corpus.warnings if "article-" in w][:3]
+    assert any(line.startswith("… and 9 more files have no entry in sources.toml") for line in lines)
+    assert any("gone.txt" in line for line in lines)  # other warnings are all kept
+    assert len(lines) == 5
