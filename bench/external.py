@@ -37,7 +37,7 @@ import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -159,6 +159,30 @@ class Result:
     text: str = ""
 
 
+# Openings and closings of a message to a help desk, written for this benchmark without looking at any question:
+# `--messages` wraps every question in one pair (by its position), the way consumers write to the NLM, to measure
+# how much ranking and coverage lose when the question is not the whole text.
+OPENINGS = (
+    "Hello, I hope someone can help me.",
+    "Hi. My husband is 67 and has been having trouble sleeping for a few months, and his doctor started him on "
+    "something new last week.",
+    "Dear sir or madam, I am writing on behalf of my elderly mother who lives alone and does not use the internet. "
+    "She has had arthritis and high cholesterol for years.",
+    "I have a question and could not find a clear answer anywhere online; my pharmacist was busy and the doctor's "
+    "office is closed until Monday.",
+    "",
+)
+CLOSINGS = ("", "Thank you very much for your time.", "Any information would be greatly appreciated, thanks in advance!",
+            "I am really worried and would like an answer as soon as possible. Thanks.")
+
+
+def as_message(question: str, n: int) -> str:
+    """Question `n` as a consumer writes it in a message: an opening, the question as a sentence, a closing."""
+    text = question.strip()
+    text = text[0].upper() + text[1:] + ("" if text.endswith(("?", ".", "!")) else "?")
+    return " ".join(part for part in (OPENINGS[n % len(OPENINGS)], text, CLOSINGS[n % len(CLOSINGS)]) if part)
+
+
 def questions_of(rows: Iterable[dict]) -> list[Question]:
     return [Question(r["question"], bool(r["answerable"]), r.get("doc_id") or "", int(r.get("start") or 0),
                      int(r.get("end") or 0), r.get("qtype") or "", r.get("focus") or "") for r in rows]
@@ -197,8 +221,10 @@ class QAFigures:
     false_abstain: float
     errors: int = 0  # questions the CLI answered with an error instead of a JSON line
 
+    label: str = "medicationqa"
+
     def line(self) -> str:
-        text = (f"medicationqa: n={self.answerable}/{self.unanswerable} hit@1={self.hit1:.3f} hit@3={self.hit3:.3f} "
+        text = (f"{self.label}: n={self.answerable}/{self.unanswerable} hit@1={self.hit1:.3f} hit@3={self.hit3:.3f} "
                 f"hit@10={self.hit10:.3f} mrr@10={self.mrr10:.3f} abstain={self.abstain:.3f} "
                 f"false_abstain={self.false_abstain:.3f}")
         return text + (f" errors={self.errors}" if self.errors else "")
@@ -317,12 +343,18 @@ def medicationqa_files(docs: Iterable[dict]) -> dict[str, str]:
     return files
 
 
-def run_medicationqa(ext: Path, work: Path, rebuild: bool = False) -> tuple[QAFigures, list[dict]]:
+def run_medicationqa(ext: Path, work: Path, rebuild: bool = False,
+                     messages: bool = False) -> tuple[QAFigures, list[dict]]:
     docs = read_jsonl(ext / "medicationqa" / "docs.jsonl")
     questions = questions_of(read_jsonl(ext / "medicationqa" / "dev.jsonl"))
+    if messages:
+        questions = [replace(q, question=as_message(q.question, n)) for n, q in enumerate(questions)]
     workspace = prepare(work / "medicationqa", medicationqa_files(docs), rebuild)
     answers = ask_all(questions, workspace)
-    return score_medicationqa(questions, answers), medicationqa_details(questions, answers)
+    figures = score_medicationqa(questions, answers)
+    if messages:
+        figures = replace(figures, label="medicationqa-messages")
+    return figures, medicationqa_details(questions, answers)
 
 
 # -- Check-COVID claims -------------------------------------------------------------------------------------------
@@ -536,6 +568,9 @@ def main(argv: list[str] | None = None) -> int:
         m.add_argument("--json", action="store_true", help="print the figures as one JSON object")
         m.add_argument("--verbose", action="store_true", help="list the failures on standard error")
         m.add_argument("--details", type=Path, default=None, help="write one JSON line per question or claim")
+        if name == "medicationqa":
+            m.add_argument("--messages", action="store_true",
+                           help="ask each question inside a consumer message (an opening and a closing around it)")
         if name == "claims":
             m.add_argument("--limit", type=int, default=None, help="only the first N claims (and their abstracts)")
     args = p.parse_args(argv)
@@ -543,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--limit must be at least 1. Got {args.limit}.")
     try:
         if args.mode == "medicationqa":
-            figures, records = run_medicationqa(args.ext, args.work, args.rebuild)
+            figures, records = run_medicationqa(args.ext, args.work, args.rebuild, args.messages)
             listing = medicationqa_listing(records)
         else:
             figures, outcomes = run_claims(args.ext, args.work, args.limit, args.rebuild)

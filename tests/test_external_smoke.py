@@ -18,6 +18,7 @@ from bench.external import (
     Question,
     Result,
     align,
+    as_message,
     claim_outcome,
     claims_files,
     draft_chunks,
@@ -30,6 +31,13 @@ from bench.external import (
 
 REPO = Path(__file__).resolve().parents[1]
 EXT = DEFAULT_EXT  # ../shared/ext, or $BENCH_EXT_DIR
+def test_a_question_asked_inside_a_message_keeps_its_words_and_ends_as_a_question():
+    wrapped = [as_message("how many tums aday", n) for n in range(5)]
+    assert all("How many tums aday?" in w for w in wrapped)
+    assert len(set(wrapped)) == 5 and wrapped == [as_message("how many tums aday", n) for n in range(5)]
+    assert as_message("is it safe?", 4) == "Is it safe?"  # no opening, no closing: the question alone
+
+
 needs_ext = pytest.mark.skipif(not (EXT / "medicationqa" / "docs.jsonl").is_file(),
                                reason="the external development data (../shared/ext) is not here")
 
