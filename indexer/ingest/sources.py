@@ -15,7 +15,7 @@ from indexer.errors import SourceError
 log = logging.getLogger(__name__)
 
 METADATA_FILE = "sources.toml"
-NO_ENTRY = f"has no entry in {METADATA_FILE}"
+NO_ENTRY = f"no entry in {METADATA_FILE}"
 SHOWN_NO_ENTRY = 3  # files without an entry named one by one in `warning_lines`; the rest are counted
 SUFFIXES = (".txt", ".md")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -241,7 +241,7 @@ def load_corpus(directory: Path | str) -> Corpus:
             )
         used_ids.add(source.source_id)
         if not source.has_metadata:  # reported by the caller (`warning_lines`): a folder may have thousands
-            warnings.append(f"{citation_path(path)} {NO_ENTRY}; using its first line as the title ({source.title!r}).")
+            warnings.append(f"{citation_path(path)} has {NO_ENTRY}; using its first line as the title ({source.title!r}).")
         sources.append(source)
     for name in sorted(set(metadata) - {p.name for p in files}):
         message = f"{METADATA_FILE} describes {name}, which is not in {display_path(directory)}."
@@ -265,7 +265,7 @@ def warning_lines(warnings: tuple[str, ...] | list[str]) -> list[str]:
     shown = no_entry[:SHOWN_NO_ENTRY]
     if len(no_entry) > len(shown):
         more = len(no_entry) - len(shown)
-        shown.append(f"… and {more:,} more {'file has' if more == 1 else 'files have'} no entry in {METADATA_FILE}: "
+        shown.append(f"… and {more:,} more {'file has' if more == 1 else 'files have'} {NO_ENTRY}: "
                      f"each is titled by its first line. Add [[source]] entries to give them titles and links.")
     return shown + lines
 
