@@ -10,7 +10,8 @@ searched with `indexer.ask.search.hybrid_rank` on the query embedding and `terms
 reader, built for questions about drugs, is not applied). A document scores its best passage's score.
 
 With `--questions`, every test query is also asked as a user asks it (`Engine.ask`: question reading, ranking and
-coverage, k=10) over the same in-memory index. Every test query has judged documents, so this measures how often
+coverage, k=10) over the same in-memory index, with the sentence vectors a build makes (embedded once, then read
+from the vector cache). Every test query has judged documents, so this measures how often
 answerable questions over thousands of health articles are wrongly flagged "not covered" (`asked_not_covered`),
 and the first relevant document's rank among the documents of the passages returned (`asked_mrr10`,
 `asked_hit3`).
@@ -38,8 +39,9 @@ from ir_measures import R, nDCG
 from indexer.ask.engine import Engine
 from indexer.ask.search import hybrid_rank
 from indexer.config import FUSIONS, Config, model_path
-from indexer.index.build import assemble
+from indexer.index.build import assemble, candidate_spans
 from indexer.index.represent import ranking_text
+from indexer.index.span_vectors import passage_sentences, span_vectors
 from indexer.ingest.passages import Passage, split_passages
 from indexer.ingest.sources import Corpus, Source
 from indexer.ingest.windows import TokenCounter
@@ -175,9 +177,16 @@ def evaluate(qrels: dict[str, dict[str, int]], run: dict[str, dict[str, float]])
     return {name: sum(values.get(q, 0.0) for q in qrels) / len(qrels) for name, values in per_query.items()}
 
 
-def ask_all(index, embedder, config: Config, collection: Collection) -> dict[str, float]:
+def ask_all(index, embedder, config: Config, collection: Collection, corpus: Corpus,
+            progress: bool = True) -> dict[str, float]:
     """Each test query asked as a user asks it (see the module docstring): rank figures over documents and the
-    shares of coverage states."""
+    shares of coverage states. The index gets the sentence vectors a build makes (the reranker reads a passage's
+    best sentence from them)."""
+    if not len(index.span_keys):
+        spans = candidate_spans(corpus)
+        made = span_vectors(spans, embedder, batch_size=config.batch_size, progress=progress)
+        index.span_keys, index.span_vectors = made.keys, made.vectors
+        index.passage_sentences = passage_sentences(index.passages, spans)
     engine = Engine(index, embedder, config)
     states: Counter[str] = Counter()
     reciprocal = top3 = 0.0
@@ -222,7 +231,7 @@ def run(directory: Path, config: Config, embedder, limit_docs=None, limit_querie
             figures[f"{name}_{method}"] = value
     ordered = {f"{name}_{m}": figures[f"{name}_{m}"] for name in MEASURES for m in METHODS}
     if questions:
-        ordered |= ask_all(index, embedder, config, collection)
+        ordered |= ask_all(index, embedder, config, collection, corpus, progress)
     ordered |= {"docs": len(collection.docs), "passages": len(passages), "queries": len(qids)}
     return {"collection": collection.name, "figures": ordered, "build_seconds": build_seconds,
             "search_seconds": search_seconds, "depth": depth}

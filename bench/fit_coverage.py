@@ -75,12 +75,13 @@ def medicationqa_corpus(ext: Path, folder: Path) -> Path:
     return corpus
 
 
-def engine_for(corpus: Path, index: Path, embedder):
-    """An engine over the corpus; its index is (re)built when missing, stale or of another format."""
+def engine_for(corpus: Path, index: Path, embedder, **settings):
+    """An engine over the corpus (with `settings` of `Config`); its index is (re)built when missing, stale or of
+    another format."""
     from indexer import Config, Engine
     from indexer.index.build import build_index, index_status
 
-    config = Config(corpus_dir=corpus, index_dir=index)
+    config = Config(corpus_dir=corpus, index_dir=index, **settings)
     if index_status(config).state != "current":
         build_index(config, embedder, force=True)
     return Engine.open(config, embedder=embedder)

@@ -461,8 +461,8 @@ def large_engine(embedder, beir: Path, ext: Path, target: int):
     inputs = [str(path) for path in (ext / "medicationqa" / "docs.jsonl", beir / "nfcorpus" / "corpus.jsonl",
                                      beir / "scifact" / "corpus.jsonl") if path.is_file()]
     base = CACHE_DIR / f"large-{digest({'target': target, 'sentences': SENTENCES_PER_PARAGRAPH, 'inputs': inputs})}"
-    # Ask-only: the wording check's span vectors (three times the passages' text) play no part in `ask`.
-    config = Config(corpus_dir=base / "corpus", index_dir=base / "index", check_vectors=False)
+    # A default build: `ask` reads the sentence vectors of its candidates (the reranker's best sentence).
+    config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
     files = large_corpus(config.corpus_dir, beir, ext, target, config)
     log.info("large: %s files in %s; building the index if needed (20-40 min the first time) …", f"{files:,}",
              config.corpus_dir)

@@ -44,6 +44,10 @@ class Config:
     dense_weight: float = 0.8
     sparse_weight: float = 0.2
     rrf_k: int = 60  # reciprocal rank fusion constant (fusion "rrf")
+    # The fused candidates ranked again (indexer/ask/rerank.py) by a linear model fitted by
+    # `python bench/fit_rerank.py`: a model file of that script's format, or None for the one shipped.
+    rerank: bool = True
+    rerank_model: Path | None = None
     # Coverage (see indexer/ask/coverage.py): a logistic model fitted by `python bench/fit_coverage.py`.
     coverage_model: Path | None = None  # a model file of that script's format; None: the one shipped
     covered_threshold: float | None = None  # the probability that makes a question covered; None: the model's

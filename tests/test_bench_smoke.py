@@ -103,3 +103,27 @@ def test_speed_runs_at_tiny_sizes(tmp_path):
         assert key in figures and figures[key] > 0, key
     assert figures["recall10_1k"] == 1.0  # exact search below the size threshold
     assert figures["p95_ms_1k"] >= figures["p50_ms_1k"]
+
+
+def test_fit_rerank_learns_which_feature_marks_the_right_passage():
+    """The rerank fit (bench/fit_rerank.py) on made-up candidates: the right one always names the drug asked about
+    and is often less close in meaning; the fitted model puts it first, the first stage's order does not."""
+    import numpy as np
+
+    from bench.fit_rerank import Example, fit, fold, score
+    from indexer.ask.rerank import FEATURES
+
+    rng = np.random.default_rng(7)
+    examples = []
+    for i in range(60):
+        features = np.zeros((10, len(FEATURES)))
+        features[:, FEATURES.index("dense")] = np.sort(rng.uniform(0.3, 0.8, 10))[::-1]
+        features[:, FEATURES.index("best_sentence")] = features[:, 0] + rng.normal(0, 0.05, 10)
+        right = np.zeros(10, dtype=bool)
+        right[rng.integers(1, 10)] = True
+        features[right, FEATURES.index("named")] = 1.0
+        examples.append(Example("medicationqa", f"q{i}", f"drug{i}", features, right))
+    model = fit(examples)
+    assert model.weights[FEATURES.index("named")] > 1.0
+    assert score(model, examples)["hit@1"] == 1.0 and score(None, examples)["hit@1"] == 0.0
+    assert fold("sertraline") == fold("sertraline") and {fold(f"drug{i}") for i in range(60)} == set(range(5))

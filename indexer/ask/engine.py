@@ -16,7 +16,9 @@ import numpy as np
 from indexer.ask.coverage import DEPTH, TOP, Coverage, CoverageModel, Evidence, gather, judge
 from indexer.ask.question_vectors import question_vectors
 from indexer.ask.reading import QuestionReader, Understanding
-from indexer.ask.search import Hit, hybrid_rank
+from indexer.ask.rerank import FEATURES, RerankModel, candidate_features, named_share
+from indexer.ask.search import Hit, Ranked, hybrid_rank
+from indexer.ask.sentences import SentenceVectors
 from indexer.ask.spelling import Speller
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.config import Config, model_path
@@ -161,6 +163,11 @@ class Engine:
         return self.caches.get("coverage-model", None, lambda: self._coverage_model or CoverageModel.load(
             self.config.coverage_model))
 
+    @property
+    def rerank_model(self) -> RerankModel:
+        """The fitted rerank model (`Config.rerank_model`, or the one shipped with the package)."""
+        return self.caches.get("rerank-model", None, lambda: RerankModel.load(self.config.rerank_model))
+
     def ask(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Answer:
         """The passages that best answer `question`, best first, and whether the sources cover it."""
         k = self.config.check_k(k)
@@ -175,24 +182,46 @@ class Engine:
                 ) -> tuple[Understanding, list[Hit], Evidence]:
         """How the question is read, its hits (at least `coverage.DEPTH` of them) and the coverage evidence."""
         k = self.config.check_k(k)
-        allowed = self._mask(sources)
-        understood = self.reader.read(question)
-        vector, topic_vector = question_vectors(self.embedder, [understood.search_text, understood.topic_text or "?"],
-                                                self.tokens)
-        ranked = hybrid_rank(
-            self.index.dense, self.index.lexical, vector, list(understood.search_terms),
-            k=max(k, DEPTH), candidates=self.config.candidates, rrf_k=self.config.rrf_k,
-            dense_weight=self.config.dense_weight, sparse_weight=self.config.sparse_weight, allowed=allowed,
-            fusion=self.config.fusion,
-        )
+        candidates = self.candidates(question, max(k, DEPTH), sources, features=self.config.rerank)
+        ranked, topic = candidates.ranked, candidates.topic
+        if self.config.rerank:
+            order = {r.number: i for i, r in enumerate(ranked)}
+            ranked = self.rerank_model.rerank(ranked, candidates.features)
+            topic = topic[[order[r.number] for r in ranked]]
+        understood = candidates.understood
         hits = [
             Hit(self.index.passages[r.number], r.score, r.dense_score, r.sparse_score, r.dense_rank, r.sparse_rank)
             for r in ranked
         ]
         hit_terms = [self._passage_terms_list(r.number) for r in ranked[:TOP]]
-        numbers = np.array([r.number for r in ranked[:TOP]], dtype=np.int64)
-        topic_scores = [float(x) for x in self.index.dense.scores_for(topic_vector, numbers)] if len(numbers) else []
+        topic_scores = [float(x) for x in topic[:TOP]]
         return understood, hits, gather(understood, hits, hit_terms, topic_scores, self.vocabulary)
+
+    def candidates(self, question: str, k: int, sources: Iterable[str] | None = None, features: bool = True
+                   ) -> Candidates:
+        """How the question is read and its fused candidates (at least `k`; with reranking on, at least the rerank
+        model's depth), with each one's rerank features (`rerank.FEATURES`; none unless `features`) and the
+        similarity of the question's topic."""
+        allowed = self._mask(sources)
+        understood = self.reader.read(question)
+        vector, topic_vector = question_vectors(self.embedder, [understood.search_text, understood.topic_text or "?"],
+                                                self.tokens)
+        depth = max(k, self.rerank_model.depth) if self.config.rerank else k
+        ranked = hybrid_rank(
+            self.index.dense, self.index.lexical, vector, list(understood.search_terms),
+            k=depth, candidates=self.config.candidates, rrf_k=self.config.rrf_k,
+            dense_weight=self.config.dense_weight, sparse_weight=self.config.sparse_weight, allowed=allowed,
+            fusion=self.config.fusion,
+        )
+        numbers = np.array([r.number for r in ranked], dtype=np.int64)
+        topic = self.index.dense.scores_for(topic_vector, numbers) if len(numbers) else np.zeros(0)
+        topic = np.asarray(topic, dtype=np.float64)
+        if not features:
+            return Candidates(understood, ranked, np.zeros((len(ranked), len(FEATURES))), topic)
+        named = named_share(understood, [self._passage_terms_list(r.number) for r in ranked])
+        sentences = self.caches.get("sentence-vectors", None, self._sentence_vectors)
+        best = sentences.best([r.number for r in ranked], vector)
+        return Candidates(understood, ranked, candidate_features(ranked, named, best), topic)
 
     def citation(self, hit: Hit) -> Citation:
         p = hit.passage
@@ -242,9 +271,26 @@ class Engine:
         """A passage's stemmed ranking terms, in order (for phrase look-ups and coverage evidence)."""
         return self.caches.get("passage-terms", number, lambda: self._make_passage_terms(number), limit=4096)
 
+    def _sentence_vectors(self) -> SentenceVectors:
+        """The index's sentence vectors: those it holds in memory (an index just assembled), else its files'."""
+        if len(self.index.passage_sentences):
+            return SentenceVectors(self.index.span_vectors, self.index.passage_sentences)
+        return SentenceVectors.load(self.config.index_dir)
+
     def _make_passage_terms(self, number: int) -> list[str]:
         p = self.index.passages[number]
         return terms(ranking_text(p, self._headings[p.source_id]))
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """A question's fused candidates before they are ranked again: `features` has a row per candidate
+    (`rerank.FEATURES`), `topic` the cosine of the question's topic with each."""
+
+    understood: Understanding
+    ranked: list[Ranked]
+    features: np.ndarray
+    topic: np.ndarray
 
 
 class Caches:

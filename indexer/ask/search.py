@@ -26,7 +26,7 @@ class Hit:
     """A ranked passage with both component scores, so a ranking can be explained."""
 
     passage: Passage
-    score: float  # fused score (higher is better)
+    score: float  # the ranking score (higher is better): the rerank model's (ask/rerank.py), or the fused one
     dense_score: float  # cosine similarity of question and passage
     sparse_score: float  # BM25 score (0 when no question term occurs)
     dense_rank: int | None  # 1-based rank among dense candidates, None if not among them

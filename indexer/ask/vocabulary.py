@@ -49,7 +49,7 @@ class IndexVocabulary:
                 return found
         if self._passage_terms is None:
             return found
-        return np.array([n for n in found[:PHRASE_CHECKS] if _holds(self._passage_terms(int(n)), parts)],
+        return np.array([n for n in found[:PHRASE_CHECKS] if holds(self._passage_terms(int(n)), parts)],
                         dtype=np.int64)
 
     def has(self, phrase: str) -> bool:
@@ -89,7 +89,7 @@ class IndexVocabulary:
         return out
 
 
-def _holds(passage: list[str], parts: list[str]) -> bool:
+def holds(passage: list[str], parts: list[str]) -> bool:
     """The passage's terms hold `parts` in a row."""
     n = len(parts)
     return any(passage[i : i + n] == parts for i in range(len(passage) - n + 1) if passage[i] == parts[0])

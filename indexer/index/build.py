@@ -16,7 +16,7 @@ from indexer.index.embedder import Embedder
 from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import build_lock
 from indexer.index.represent import has_title, ranking_text, source_heading
-from indexer.index.span_vectors import span_vectors
+from indexer.index.span_vectors import passage_sentences, span_vectors
 from indexer.ingest.passages import SPLITTER_VERSION, Passage, split_passages
 from indexer.ingest.sources import (
     METADATA_FILE,
@@ -110,10 +110,13 @@ def index_status(config: Config) -> IndexStatus:
     return IndexStatus("current", "The index is up to date.")
 
 
+SENTENCE_MAP_VERSION = 1  # passage_sentences.npy (an index without it is rebuilt: it reuses every vector)
+
+
 def settings_of(config: Config) -> dict:
     """The settings that shape what is stored (changing them needs a rebuild)."""
     return {"max_passage_tokens": config.max_passage_tokens, "exact_search_limit": config.exact_search_limit,
-            "splitter": SPLITTER_VERSION, "tokenizer": TOKENIZER_VERSION}
+            "splitter": SPLITTER_VERSION, "tokenizer": TOKENIZER_VERSION, "sentence_map": SENTENCE_MAP_VERSION}
 
 
 def source_headings(corpus: Corpus) -> dict[str, str]:
@@ -226,9 +229,10 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         if progress and config.check_vectors:
             print("Embedding the sentences Check wording compares drafts with (skip with --ask-only) …",
                   file=sys.stderr)
-        spans = span_vectors(candidate_spans(corpus) if config.check_vectors else [], embedder, kept,
-                             config.batch_size, progress)
+        candidates = candidate_spans(corpus) if config.check_vectors else []
+        spans = span_vectors(candidates, embedder, kept, config.batch_size, progress)
         index.span_keys, index.span_vectors = spans.keys, spans.vectors
+        index.passage_sentences = passage_sentences(passages, candidates)
         index.manifest["counts"].update(embedded=made.embedded, reused=made.reused, spans=len(spans.keys),
                                         spans_embedded=spans.embedded, spans_reused=spans.reused)
         index.drug_lexicon_file = kept_lexicon(index_dir)

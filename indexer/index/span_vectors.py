@@ -60,3 +60,32 @@ def span_vectors(spans: Sequence[SpanLike], embedder: Embedder, kept: KeptVector
                              f"{span.sentences} of the source's sentences.")
         out[n] = pooled(out[members], [len(spans[m].text) for m in members])
     return Embedded(out, keys, made.embedded, made.reused)
+
+
+class PassageLike(Protocol):
+    source_id: str
+    start: int
+    end: int
+
+
+def passage_sentences(passages: Sequence[PassageLike], spans: Sequence[SpanLike]) -> np.ndarray:
+    """Which span vectors are the sentences of each passage: (passage number, span number) pairs, by passage
+    number then position, for every single sentence that lies whole inside a passage (the question path ranks a
+    passage by its closest sentence, `indexer.ask.sentences`). `spans` are in the order of their vectors."""
+    by_source: dict[str, list[tuple[int, int, int]]] = {}  # source -> (start, end, span number), by start
+    for n, span in enumerate(spans):
+        if span.sentences == 1:
+            by_source.setdefault(span.source_id, []).append((span.start, span.end, n))
+    for found in by_source.values():
+        found.sort()
+    starts = {source: [start for start, _, _ in found] for source, found in by_source.items()}
+    pairs: list[tuple[int, int]] = []
+    for number, p in enumerate(passages):
+        found = by_source.get(p.source_id, [])
+        first = bisect.bisect_left(starts.get(p.source_id, []), p.start)
+        for start, end, n in found[first:]:
+            if start >= p.end:
+                break
+            if end <= p.end:
+                pairs.append((number, n))
+    return np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)

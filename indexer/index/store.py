@@ -41,9 +41,13 @@ log = logging.getLogger(__name__)
 
 VECTOR_KEYS = "vector_keys.json"
 # The wording check's candidate spans (every sentence and run of two or three), embedded at build time: their
-# vectors and the SHA-256 of each span's text. Read only by `check`, memory-mapped (never on the question path).
+# vectors and the SHA-256 of each span's text. Memory-mapped: `check` reads them, and `ask` the rows of the
+# sentences of its candidate passages (below).
 SPAN_VECTORS = "span_vectors.npy"
 SPAN_KEYS = "span_keys.json"
+# Which span vectors are the sentences of each passage ((passage, span) pairs, `span_vectors.passage_sentences`):
+# `ask` ranks a passage by its closest sentence. Memory-mapped; an index without it ranks on passages alone.
+PASSAGE_SENTENCES = "passage_sentences.npy"
 FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "vector_keys.json",
          "bm25", SPAN_VECTORS, SPAN_KEYS)
 LOAD_ATTEMPTS = 3  # a build may switch versions while a reader loads: it then reads the new one
@@ -103,6 +107,7 @@ class StoredIndex:
     vector_keys: list[str] = field(default_factory=list)  # the key of each passage's vector (vector_keys.json)
     span_keys: list[str] = field(default_factory=list)  # the key of each wording-check span's vector
     span_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    passage_sentences: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
     drug_lexicon_file: Path | None = None  # or: the previous version's drug_names.json, copied as it is
 
     def source(self, source_id: str) -> SourceRecord | None:
@@ -155,6 +160,7 @@ def write_version(index: StoredIndex, tmp: Path, build_id: str) -> None:
     np.save(tmp / SPAN_VECTORS, np.ascontiguousarray(index.span_vectors, dtype=np.float32), allow_pickle=False)
     with open(tmp / SPAN_KEYS, "w", encoding="utf-8") as f:
         json.dump(index.span_keys, f)
+    np.save(tmp / PASSAGE_SENTENCES, np.ascontiguousarray(index.passage_sentences, dtype=np.int64), allow_pickle=False)
     (tmp / "bm25").mkdir()
     index.lexical.save(tmp / "bm25")
     if index.drug_lexicon is not None:
@@ -271,6 +277,21 @@ def _load_version(directory: Path, shown: str, model_name: str, dimension: int |
         raise IndexMismatch(f"dense.faiss in {shown} has dimension {dense.dimension}, not "
                             f"{manifest['model']['dimension']}. {REBUILD}")
     return StoredIndex(manifest, sources, passages, vocabulary, dense, lexical, vector_keys=keys)
+
+
+def load_passage_sentences(directory: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The live version's span vectors and the (passage, span) pairs of its passages' sentences, both
+    memory-mapped. IndexMismatch when they are missing or do not match."""
+    shown = display_path(directory)
+    folder_path = version_dir(directory)
+    try:
+        pairs = np.load(folder_path / PASSAGE_SENTENCES, mmap_mode="r", allow_pickle=False)
+        matrix = np.load(folder_path / SPAN_VECTORS, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise IndexMismatch(f"The index at {shown} has no readable sentence map ({type(e).__name__}). {REBUILD}") from e
+    if pairs.ndim != 2 or pairs.shape[1] != 2 or matrix.ndim != 2 or (len(pairs) and pairs[:, 1].max() >= len(matrix)):
+        raise IndexMismatch(f"The sentence map of the index at {shown} does not match its span vectors. {REBUILD}")
+    return matrix, pairs
 
 
 def load_span_vectors(directory: Path) -> tuple[list[str], np.ndarray]:
