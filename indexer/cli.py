@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.config import Config
@@ -111,19 +112,34 @@ def cmd_build(args, config: Config) -> int:
     if status.state == "current" and not args.force:
         print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
         return 0
-    load_corpus(config.corpus_dir)  # a missing or empty corpus is reported before anything else is said
-    if status.state != "missing":
-        print(status.reason, file=sys.stderr)
-    print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
-    if args.ask_only:
-        config = config.with_(check_vectors=False)
-    report = build_index(config, load_embedder(), force=args.force, progress=True)
+    # Every file the loader skips or warns about is in the build's report, printed below once: its own log lines
+    # (for callers that print no report) would say each of them twice more.
+    with _quiet("indexer.ingest.sources"):
+        load_corpus(config.corpus_dir)  # a missing or empty corpus is reported before anything else is said
+        if status.state != "missing":
+            print(status.reason, file=sys.stderr)
+        print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
+        if args.ask_only:
+            config = config.with_(check_vectors=False)
+        report = build_index(config, load_embedder(), force=args.force, progress=True)
     for warning in warning_lines(report.warnings):
         print(f"warning: {warning}", file=sys.stderr)
     for reason in report.skipped:
         print(f"warning: {reason}", file=sys.stderr)
     print(report.message)
     return 0
+
+
+@contextmanager
+def _quiet(logger: str):
+    """The logger's warnings are not shown while inside (errors still are)."""
+    target = logging.getLogger(logger)
+    level = target.level
+    target.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        target.setLevel(level)
 
 
 def _open_engine(config: Config):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -45,6 +46,20 @@ def test_build_names_and_counts_skipped_files(cli, corpus_dir: Path):
     code, out, err = cli("build")
     assert code == 0 and "skipped 1 file" in out
     assert "bad.txt" in err and "not valid UTF-8" in err
+
+
+def test_build_names_a_skipped_file_once_and_ask_still_reports_it(cli, corpus_dir: Path, caplog):
+    (corpus_dir / "bad.txt").write_bytes(b"\xff\xfe broken")
+    with caplog.at_level(logging.WARNING):
+        code, out, err = cli("build")
+    said = err + "".join(r.getMessage() + "\n" for r in caplog.records)
+    assert code == 0 and said.count("bad.txt") == 1
+    caplog.clear()
+    (corpus_dir / "new.txt").write_text("A new article about ketamine and sleep, long enough to be a passage.\n",
+                                        encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        code, out, err = cli("ask", "ketamine")  # builds first: the skipped file is said by the loader's log
+    assert code == 0 and any("bad.txt" in r.getMessage() for r in caplog.records)
 
 
 def test_ask_json_prints_one_object_per_question_with_exact_citations(cli, corpus_dir: Path):
