@@ -15,8 +15,9 @@ large (--large)   warm `Engine.ask` over the seed corpus (25 passages) and over 
                   interleaved question by question: MedicationQA answer documents, then NFCorpus and SciFact
                   abstracts written as articles of two-sentence paragraphs (passages as long as the seed
                   corpus's), until --large-passages is reached. Questions: the seed questions plus the
-                  MedicationQA dev questions (typos, brand names, words no seed article has). The index is built
-                  once (20-40 min on 2 cores) and kept under .cache/bench/; `--skip query,build,cold,scaling
+                  MedicationQA dev questions (typos, brand names, words no seed article has). The index (a
+                  default build, span vectors included) is built once (about an hour on 2 cores; vectors are
+                  cached by text) and kept under .cache/bench/; `--skip query,build,cold,scaling
                   --large` runs this part alone.
 check             Check wording on the seed drafts (tests/eval/drafts.jsonl) over the same index: the first
                   call (a draft checked right after opening an engine: span vectors read from the index, the
@@ -464,7 +465,7 @@ def large_engine(embedder, beir: Path, ext: Path, target: int):
     # A default build: `ask` reads the sentence vectors of its candidates (the reranker's best sentence).
     config = Config(corpus_dir=base / "corpus", index_dir=base / "index")
     files = large_corpus(config.corpus_dir, beir, ext, target, config)
-    log.info("large: %s files in %s; building the index if needed (20-40 min the first time) …", f"{files:,}",
+    log.info("large: %s files in %s; building the index if needed (about an hour the first time) …", f"{files:,}",
              config.corpus_dir)
     cached = CachedEmbedder(embedder)  # vectors cached by text: a rebuild after a format change re-embeds nothing
     if index_status(config).state != "current":
@@ -506,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--skip", default="", help="comma-separated parts to skip: query,build,cold,scaling,check")
     p.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     p.add_argument("--large", action="store_true",
-                   help="also measure warm ask at 25 vs 40,000+ passages (first run builds a cached index: 20-40 min)")
+                   help="also measure warm ask at 25 vs 40,000+ passages (first run builds a cached index: about an hour)")
     p.add_argument("--large-passages", type=int, default=LARGE_PASSAGES, help="passages of the large index (minimum)")
     p.add_argument("--beir", type=Path, default=DEFAULT_BEIR, help="the folder of nfcorpus/ and scifact/ (for --large)")
     p.add_argument("--ext", type=Path, default=None, help="the external data folder, ../shared/ext (for --large)")
