@@ -216,11 +216,16 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": model.threshold,
         "cross_validation": report,
     }
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out}")
+    write_model(args.out, data)
     return 0
+
+
+def write_model(path: Path, data: dict) -> None:
+    """Write a fitted model's JSON to `path` whole (a temporary file, then a rename) and say so."""
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

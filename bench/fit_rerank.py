@@ -29,7 +29,6 @@ import argparse
 import hashlib
 import json
 import math
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +38,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.fit_coverage import DEFAULT_EXT, engine_for, medicationqa_corpus  # noqa: E402
+from bench.fit_coverage import DEFAULT_EXT, engine_for, medicationqa_corpus, write_model  # noqa: E402
 from indexer.ask.rerank import DEPTH, FEATURES, MODEL_FILE, RerankModel  # noqa: E402
 
 DEFAULT_WORK = REPO / ".cache" / "coverage"
@@ -205,10 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         **model.to_json(),
         "cross_validation": report,
     }
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out}")
+    write_model(args.out, data)
     return 0
 
 

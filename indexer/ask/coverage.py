@@ -27,12 +27,11 @@ answered: not covered. See `judge`.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
+from indexer.ask.model_files import model_json
 from indexer.ask.reading import Understanding
 from indexer.ask.search import Hit
 from indexer.ask.vocabulary import IndexVocabulary
@@ -96,11 +95,7 @@ class CoverageModel:
     @classmethod
     def load(cls, path: Path | None = None) -> CoverageModel:
         try:
-            if path is None:
-                text = resources.files("indexer.ask").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-            else:
-                text = Path(path).read_text(encoding="utf-8")
-            data = json.loads(text)
+            data = model_json(path, MODEL_FILE)
             weights = {name: float(data["weights"][name]) for name in Evidence.FEATURES}
             return cls(weights, float(data["bias"]), float(data["threshold"]), str(data.get("fitted_on", "")))
         except (OSError, ValueError, KeyError, TypeError) as e:

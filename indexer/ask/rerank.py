@@ -17,13 +17,12 @@ printed. Every signal is general: none names a drug, a question type or a corpus
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from indexer.ask.model_files import model_json
 from indexer.ask.reading import Understanding
 from indexer.ask.search import Ranked
 from indexer.ask.vocabulary import holds
@@ -53,11 +52,7 @@ class RerankModel:
     def load(cls, path: Path | None = None) -> RerankModel:
         """The model in `path`, or the one shipped with the package."""
         try:
-            if path is None:
-                text = resources.files("indexer.ask").joinpath(MODEL_FILE).read_text(encoding="utf-8")
-            else:
-                text = Path(path).read_text(encoding="utf-8")
-            data = json.loads(text)
+            data = model_json(path, MODEL_FILE)
             if data.get("features") != list(FEATURES):
                 raise ConfigError(f"The rerank model {path or MODEL_FILE} is for the features {data.get('features')}, "
                                   f"not {list(FEATURES)}. Refit it with `python bench/fit_rerank.py`.")
