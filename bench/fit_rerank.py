@@ -55,6 +55,7 @@ class Example:
     group: str  # the drug it is about (MedicationQA), for the split
     features: np.ndarray  # one row per candidate, in first-stage order
     right: np.ndarray  # per candidate, True when it answers
+    numbers: np.ndarray  # per candidate, its passage number (ties are broken by it, as the engine breaks them)
 
 
 def examples_of(engine, questions: list[tuple[str, str, object]], source: str) -> list[Example]:
@@ -63,7 +64,8 @@ def examples_of(engine, questions: list[tuple[str, str, object]], source: str) -
     for question, group, is_right in questions:
         found = engine.candidates(question, DEPTH)
         right = np.array([is_right(engine.index.passages[r.number]) for r in found.ranked], dtype=bool)
-        out.append(Example(source, question, group, found.features, right))
+        numbers = np.array([r.number for r in found.ranked], dtype=np.int64)
+        out.append(Example(source, question, group, found.features, right, numbers))
     return out
 
 
@@ -162,11 +164,10 @@ def cross_validated(examples: list[Example]) -> dict:
 
 
 def order_of(model: RerankModel | None, example: Example) -> np.ndarray:
-    """The candidates' order by the model (None: the first stage's); ties as `RerankModel.rerank` breaks them."""
-    n = len(example.right)
+    """The candidates' order by the model, as the engine orders them (None: the first stage's order)."""
     if model is None:
-        return np.arange(n)
-    return np.lexsort((np.arange(n), -example.features[:, FEATURES.index("dense")], -model.scores(example.features)))
+        return np.arange(len(example.right))
+    return model.order(example.features, example.features[:, FEATURES.index("dense")], example.numbers)
 
 
 def main(argv: list[str] | None = None) -> int:

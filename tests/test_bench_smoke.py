@@ -122,7 +122,7 @@ def test_fit_rerank_learns_which_feature_marks_the_right_passage():
         right = np.zeros(10, dtype=bool)
         right[rng.integers(1, 10)] = True
         features[right, FEATURES.index("named")] = 1.0
-        examples.append(Example("medicationqa", f"q{i}", f"drug{i}", features, right))
+        examples.append(Example("medicationqa", f"q{i}", f"drug{i}", features, right, np.arange(10)))
     model = fit(examples)
     assert model.weights[FEATURES.index("named")] > 1.0
     assert score(model, examples)["hit@1"] == 1.0 and score(None, examples)["hit@1"] == 0.0

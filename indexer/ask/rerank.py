@@ -69,15 +69,17 @@ class RerankModel:
     def scores(self, features: np.ndarray) -> np.ndarray:
         return np.asarray(features, dtype=np.float64) @ np.asarray(self.weights, dtype=np.float64)
 
+    def order(self, features: np.ndarray, dense: np.ndarray, numbers: np.ndarray) -> np.ndarray:
+        """The rows of `features` (candidates, with their cosines `dense` and passage `numbers`) best first by the
+        model. Equal scores keep the closer passage first, then the lower passage number."""
+        return np.lexsort((np.asarray(numbers), -np.asarray(dense), -self.scores(features)))
+
     def rerank(self, ranked: list[Ranked], features: np.ndarray) -> list[Ranked]:
-        """`ranked` (of which `features` are the rows) best first by the model; each `score` is the model's.
-        Equal scores keep the closer passage first, then the lower passage number."""
-        if not ranked:
-            return []
+        """`ranked` (of which `features` are the rows) best first by the model (`order`); each `score` is the
+        model's."""
         scores = self.scores(features)
-        dense = np.array([r.dense_score for r in ranked])
-        numbers = np.array([r.number for r in ranked])
-        order = np.lexsort((numbers, -dense, -scores))
+        order = self.order(features, np.array([r.dense_score for r in ranked]),
+                           np.array([r.number for r in ranked], dtype=np.int64))
         return [replace(ranked[i], score=float(scores[i])) for i in order]
 
 
