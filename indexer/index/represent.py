@@ -9,6 +9,7 @@ from collections import Counter
 from indexer.ingest.passages import Passage
 from indexer.ingest.sources import Source
 from indexer.lexicon.finder import DrugFinder
+from indexer.text.headings import FIELD
 from indexer.text.tokens import WORD
 
 _NUMBERING = re.compile(r"^\(?\d{1,3}[.)]\s+")
@@ -43,12 +44,14 @@ def has_title(source: Source) -> bool:
 def has_title_line(text: str) -> bool:
     """Whether the first line of a file is its title: a line of its own, followed by more text, that does not end
     like a sentence or clause and is not long ("Statin use and breast cancer survival", "WARFARIN SODIUM TABLETS";
-    not "take it once a day with food." nor a file that is that one line)."""
+    not "take it once a day with food.", nor a record of labelled values such as "Color - blue, Shape - ROUND", nor a
+    file that is that one line)."""
     lines = [line.strip() for line in text.strip().splitlines()]
     if len(lines) < 2 or not lines[0]:
         return False
     first = lines[0].lstrip("#").strip()
-    return bool(first) and first[-1] not in ".!;,:" and len(WORD.findall(first)) <= TITLE_WORDS
+    return bool(first) and first[-1] not in ".!;,:" and len(WORD.findall(first)) <= TITLE_WORDS \
+        and len(FIELD.findall(first)) <= 1
 
 
 def context_lines(passage: Passage, heading: str) -> list[str]:

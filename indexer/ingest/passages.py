@@ -17,7 +17,8 @@ from indexer.ingest.structure import split_document
 from indexer.ingest.windows import TokenCounter
 
 HEADING_SEPARATOR = " › "
-SPLITTER_VERSION = 2  # changes when the same text would give other passages (the index records it)
+SPLITTER_VERSION = 3  # changes when the same text would give other passages (the index records it); 3: a line of
+# labelled values ("Color: BROWN; Shape: OVAL") is text, not a heading (`indexer.text.headings`)
 # Room kept in the window beyond the ranking context counted with each passage (`index/represent.py`): the
 # separators joining its lines, and word pieces that count differently once texts are joined.
 LABEL_TOKENS = 32

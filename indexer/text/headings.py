@@ -14,6 +14,9 @@ MARKDOWN_HEADING = re.compile(r"#{1,6}(?=\s)")
 NUMBERED = re.compile(r"\(?\d{1,3}[.)]\s+")
 MAX_WORDS = 14
 MAX_CHARS = 120
+# A labelled value: a label of one to three words, then ": " or " - ", then the value ("Color: BROWN",
+# "Imprint Code - PERCOCET;5", "(UNII: U1O3J18SFL)"). A label opens the line or follows ",", ";" or "(".
+FIELD = re.compile(r"(?:^|[,;(]\s*)[^\W\d_][^\W_]*(?: [^\W\d_][^\W_]*){0,2}\s*(?::|\s[-–]\s)\s*\S")
 # Words that stay lower case in a title ("Medications That Work With Ketamine", "How to Prepare for an Infusion").
 SMALL_WORDS = frozenset(
     ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "on", "or", "per", "the", "to", "vs", "via", "with", "without", "is", "are", "be", "can", "do", "does", "your", "you", "it", "its", "how", "what", "when", "why", "who", "which", "that", "this"]
@@ -23,7 +26,11 @@ SMALL_WORDS = frozenset(
 def looks_like_heading(line: str) -> bool:
     """A short title-like line: few words, possibly numbered ("2. Benzodiazepines"), no sentence punctuation at
     its end, mostly capitalised words ("BLADDER AND KIDNEYS" too). A trailing colon or question mark is allowed:
-    "References:", "Can I Drink Alcohol?"."""
+    "References:", "Can I Drink Alcohol?".
+
+    A record of labelled values is data, not a title ("Color: BROWN; Shape: OVAL", "ACTIVE INGREDIENT: X (UNII:
+    Y)"), and so is a label over a value that is not itself title-like ("Urinary Tract Infections: 250 mg every 12
+    hours"); "Ketamine: What You Need to Know" is a title."""
     line = line.strip().rstrip(":?").rstrip()
     body = NUMBERED.sub("", line, count=1)
     words = WORD.findall(body)
@@ -31,6 +38,17 @@ def looks_like_heading(line: str) -> bool:
         return False
     if body[-1] in ".,;!" or body.count(". ") > 1:
         return False
+    if len(FIELD.findall(body)) > 1:
+        return False
+    label, colon, value = body.partition(": ")
+    if colon and label and not _capitalised(value):
+        return False
+    return _capitalised(body)
+
+
+def _capitalised(text: str) -> bool:
+    """Most words that are not small words start with a capital or a digit."""
+    words = WORD.findall(text)
     content = [w for w in words if w.lower() not in SMALL_WORDS]
     if not content:
         return False

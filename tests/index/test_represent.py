@@ -79,6 +79,7 @@ def test_the_index_records_each_sources_heading(tmp_path: Path, drug_names):
     ("WARFARIN SODIUM TABLETS", True),
     ("take it once a day with food.", False),
     ("Common side effects include:", False),
+    ("Color - blue, Shape - ROUND, Score - 2 pieces, Size - 11mm", False),
 ])
 def test_a_first_line_is_a_title_when_it_does_not_read_as_a_sentence(first, titled):
     assert has_title_line(f"{first}\n\nThe rest of the article says more about it.\n") is titled

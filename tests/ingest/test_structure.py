@@ -169,6 +169,27 @@ def test_page_debris_is_left_out(counter):
     assert texts(text, pieces) == ["A real paragraph of text here, long enough to be prose."]
 
 
+@pytest.mark.parametrize("record", [
+    "Color - blue, Shape - ROUND, Score - 2 pieces, Size - 11mm, Imprint Code - PERCOCET;5",
+    "ACTIVE INGREDIENT: MONTELUKAST SODIUM (UNII: U1O3J18SFL)",
+    "Urinary Tract Infections: 250–500 mg every 12 hours for 7 to 14 days",
+])
+def test_a_line_of_labelled_values_is_a_passage_not_a_heading(counter, record):
+    # first in the file, or last with nothing under it: the line is the answer, so it must be citable
+    for text in (f"{record}\n\nEach tablet, for oral administration, contains the active ingredient named above.",
+                 f"Each tablet, for oral administration, contains the active ingredient named below.\n\n{record}"):
+        pieces = split(text, counter)
+        assert record in texts(text, pieces)
+        assert all(record not in piece.heading for piece in pieces)
+
+
+@pytest.mark.parametrize("title", ["Ketamine: What You Need to Know", "DEA Schedule: CII", "Side Effects"])
+def test_a_title_with_a_colon_is_still_a_heading(counter, title):
+    text = f"{title}\n\nThe article goes on with a paragraph that is long enough to be read as prose."
+    pieces = split(text, counter)
+    assert texts(text, pieces) == [text.split("\n\n")[1]] and pieces[0].heading == (title,)
+
+
 def test_a_document_of_fragments_only_is_kept_whole(counter):
     for text in ("PINK", "2 to 3 minutes", "What special precautions should I follow?"):
         assert texts(text, split(text, counter)) == [text]
