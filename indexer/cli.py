@@ -112,9 +112,9 @@ def cmd_build(args, config: Config) -> int:
     if status.state == "current" and not args.force:
         print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
         return 0
-    # Every file the loader skips or warns about is in the build's report, printed below once: its own log lines
-    # (for callers that print no report) would say each of them twice more.
-    with _quiet("indexer.ingest.sources"):
+    # Every file the loader skips or warns about, and every file changed during the build, is in the build's
+    # report, printed below once: their own log lines (for callers that print no report) would say them again.
+    with _quiet("indexer.ingest.sources", "indexer.index.build.report"):
         load_corpus(config.corpus_dir)  # a missing or empty corpus is reported before anything else is said
         if status.state != "missing":
             print(status.reason, file=sys.stderr)
@@ -131,15 +131,17 @@ def cmd_build(args, config: Config) -> int:
 
 
 @contextmanager
-def _quiet(logger: str):
-    """The logger's warnings are not shown while inside (errors still are)."""
-    target = logging.getLogger(logger)
-    level = target.level
-    target.setLevel(logging.ERROR)
+def _quiet(*loggers: str):
+    """The loggers' warnings are not shown while inside (errors still are)."""
+    targets = [logging.getLogger(name) for name in loggers]
+    levels = [target.level for target in targets]
+    for target in targets:
+        target.setLevel(logging.ERROR)
     try:
         yield
     finally:
-        target.setLevel(level)
+        for target, level in zip(targets, levels, strict=True):
+            target.setLevel(level)
 
 
 def _open_engine(config: Config):

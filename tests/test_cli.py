@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from indexer.index import store
-from tests.conftest import REPO, assert_one_line_error
+from tests.conftest import MODEL_NAME, REPO, assert_one_line_error
+from tests.fakes import FakeEmbedder
 
 RESULT_FIELDS = {"rank", "source_id", "title", "source", "start", "end", "text", "heading", "score"}
 
@@ -60,6 +61,26 @@ def test_build_names_a_skipped_file_once_and_ask_still_reports_it(cli, corpus_di
     with caplog.at_level(logging.WARNING):
         code, out, err = cli("ask", "ketamine")  # builds first: the skipped file is said by the loader's log
     assert code == 0 and any("bad.txt" in r.getMessage() for r in caplog.records)
+
+
+def test_build_says_once_that_a_file_changed_while_it_ran(cli, corpus_dir: Path, monkeypatch, caplog):
+    article = corpus_dir / "000_c89290b5e323cd66.txt"
+
+    class EditingEmbedder(FakeEmbedder):  # a writer saves the article while the build embeds
+        name = MODEL_NAME
+
+        def encode_passages(self, texts, batch_size=64, progress=False):
+            if not article.read_text(encoding="utf-8").startswith("Edited"):
+                article.write_text("Edited during the build.\n\n" + article.read_text(encoding="utf-8"),
+                                   encoding="utf-8")
+            return super().encode_passages(texts, batch_size, progress)
+
+    monkeypatch.setattr("indexer.index.embedder.load_embedder", EditingEmbedder)
+    with caplog.at_level(logging.WARNING):
+        code, out, err = cli("build")
+    said = err + "".join(r.getMessage() + "\n" for r in caplog.records)
+    assert code == 0 and said.count("changed while the index was being built") == 1
+    assert article.name in err
 
 
 def test_ask_json_prints_one_object_per_question_with_exact_citations(cli, corpus_dir: Path):

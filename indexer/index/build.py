@@ -34,6 +34,9 @@ from indexer.lexicon.names import DrugNames, export_lexicon, package_version
 from indexer.text.tokens import TOKENIZER_VERSION, terms, words
 
 log = logging.getLogger(__name__)
+# What the build's report also says (`BuildReport.warnings`): logged for callers that print no report (a build
+# started by `ask`); `indexer build` prints the report and quiets this logger, so each line is said once.
+report_log = logging.getLogger(f"{__name__}.report")
 
 
 @dataclass(frozen=True)
@@ -292,7 +295,7 @@ def _report(config: Config, corpus: Corpus, passages: list[Passage], made: vecto
     for name in changed:
         warnings.append(f"{name} changed while the index was being built; the index holds the version that was "
                         "read, so it is already stale. Build again to include the change.")
-        log.warning("%s", warnings[-1])
+        report_log.warning("%s", warnings[-1])
     log.info("%s", message)
     return BuildReport(True, len(corpus.sources), len(passages), skipped, tuple(warnings), message, made.embedded,
                        made.reused, build_id, changed)
