@@ -3,6 +3,11 @@ generic → the class words the sources use), abbreviations spelled out, and the
 
 The result, `Understanding`, says what was read and what the search will look for. Whether the sources cover
 the question is decided from it and from the hits, in `coverage.py`.
+
+A message of several sentences ("Hello. My mother takes warfarin. Can she take aspirin? Thank you.") is searched
+whole, but its topic (what coverage judges, and the words reported as missing) is what its questions ask: the
+sentences that end in "?". A greeting, a sign-off or the story around a question is not what must be answered.
+A message with no such sentence, or with only such sentences, is read whole.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from indexer.errors import QuestionError
 from indexer.lexicon.classes import MAX_PHRASE_WORDS, match_phrases
 from indexer.lexicon.english import COMMON_WORD, zipf
 from indexer.lexicon.lexicon import ClassRef, Lexicon
+from indexer.text.sentences import split_sentences
 from indexer.text.tokens import COMPOUND, STOPWORDS, fold, stem, terms
 
 
@@ -119,8 +125,10 @@ class QuestionReader:
     def read(self, question: str) -> Understanding:
         question = check_question(question, self.max_chars)
         corrections, corrected = self._correct(question)
-        fixed = COMPOUND.findall(corrected)
+        found = list(COMPOUND.finditer(corrected))
+        fixed = [m.group() for m in found]
         folded = [fold(t) for t in fixed]
+        context = _context_tokens(corrected, [m.start() for m in found])
         covered: set[int] = set()  # tokens already read as a name
         found_drugs, found_classes = self._names(fixed, folded, covered)
         expansions = self._abbreviations(folded, covered)
@@ -143,14 +151,14 @@ class QuestionReader:
                                         bool(class_terms) and passages <= self.vocabulary.size / 2))
             if not class_terms:
                 unmatched.append(self.lexicon.ref(key).name)
-        unmatched.extend(self._unmatched_words(fixed, folded, covered))
+        unmatched.extend(self._unmatched_words(fixed, folded, covered | context))
         expansions = [e for e in dict.fromkeys(expansions) if fold(e) not in fold(corrected)]
         added = [d for d in dict.fromkeys(described) if fold(d) not in fold(corrected)] + expansions
         search_text = corrected if not added else f"{corrected} ({', '.join(added)})"
         asking = self.lexicon.question_terms
-        topic = [t for j, word in enumerate(folded) if j not in covered for t in terms(word)
+        topic = [t for j, word in enumerate(folded) if j not in covered and j not in context for t in terms(word)
                  if t not in asking and not t.isdigit()]
-        topic_text = " ".join(t for j, t in enumerate(fixed) if j not in covered)
+        topic_text = " ".join(t for j, t in enumerate(fixed) if j not in covered and j not in context)
         return Understanding(
             question=question,
             corrected=corrected,
@@ -241,6 +249,21 @@ class QuestionReader:
             if j not in covered and word not in STOPWORDS and word not in asking and len(word) >= 3
             and not word.isdigit() and stem(word) not in self.vocabulary.terms
         ]
+
+
+def _context_tokens(text: str, starts: list[int]) -> set[int]:
+    """The tokens (by their start offsets) of a message's sentences that do not ask, when some of its sentences
+    ask (end in "?") and some do not; none otherwise."""
+    sentences = split_sentences(text)
+    asking = [a for a, b in sentences if _asks(text[a:b])]
+    if not asking or len(asking) == len(sentences):
+        return set()
+    spans = [(a, b) for a, b in sentences if not _asks(text[a:b])]
+    return {j for j, start in enumerate(starts) if any(a <= start < b for a, b in spans)}
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.rstrip(" \t\"'”’)]").endswith("?")
 
 
 def check_question(question: str, max_chars: int) -> str:

@@ -86,3 +86,13 @@ def test_a_question_naming_a_drug_the_sources_never_mention_is_partly_covered(re
     assert answer.coverage.missing == ("Adderall",) and "Ativan" in answer.coverage.reason
     only_subject = real_engine.ask("Can I take Adderall with ketamine?")
     assert only_subject.coverage.state == "not covered" and not only_subject.covered
+
+
+@pytest.mark.slow
+def test_a_question_inside_a_greeting_and_a_sign_off_is_judged_like_the_question(real_engine: Engine):
+    for question in ("Can I take Xanax during ketamine infusions?", "Can I take Adderall with ketamine?"):
+        plain = real_engine.ask(question)
+        message = real_engine.ask(f"Dear madam, greetings from sunny Wisconsin. {question} Many thanks, Bartholomew")
+        assert message.coverage.state == plain.coverage.state
+        assert "Bartholomew" not in message.coverage.reason
+

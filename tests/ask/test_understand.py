@@ -58,6 +58,23 @@ def test_words_and_drugs_the_sources_never_mention_are_reported(read):
     assert "Adderall" in understood.unknown_drugs
 
 
+def test_in_a_message_the_topic_is_what_its_questions_ask(read):
+    question = "Can I drink alcohol or take Adderall with ketamine?"
+    message = f"Dear madam, greetings from Wisconsin. {question} Many thanks, Bartholomew"
+    plain, whole = read(question), read(message)
+    assert whole.search_text.startswith("Dear madam")  # the whole message is searched
+    assert whole.topic_terms == plain.topic_terms and whole.topic_text == plain.topic_text
+    assert whole.unmatched == plain.unmatched  # the greeting and the sign-off are not reported as missing
+    assert "Adderall" in whole.unknown_drugs
+    # a drug named in the story around the question still counts: its absence is said
+    assert "Adderall" in read("I take Adderall every day. Is ketamine safe for me? Thanks.").unknown_drugs
+
+
+def test_a_message_without_a_question_mark_is_read_whole(read):
+    understood = read("Greetings from Wisconsin. Tell me about ketamine and alcohol.")
+    assert {"Wisconsin", "alcohol"} <= set(understood.unmatched)
+
+
 def test_a_word_the_sources_use_is_matched_even_when_it_is_also_a_drug_name(read):
     assert read("how does ketamine block glutamate").unmatched == ()
 
