@@ -255,11 +255,10 @@ def _context_tokens(text: str, starts: list[int]) -> set[int]:
     """The tokens (by their start offsets) of a message's sentences that do not ask, when some of its sentences
     ask (end in "?") and some do not; none otherwise."""
     sentences = split_sentences(text)
-    asking = [a for a, b in sentences if _asks(text[a:b])]
-    if not asking or len(asking) == len(sentences):
+    context = [(a, b) for a, b in sentences if not _asks(text[a:b])]
+    if len(context) in (0, len(sentences)):
         return set()
-    spans = [(a, b) for a, b in sentences if not _asks(text[a:b])]
-    return {j for j, start in enumerate(starts) if any(a <= start < b for a, b in spans)}
+    return {j for j, start in enumerate(starts) if any(a <= start < b for a, b in context)}
 
 
 def _asks(sentence: str) -> bool:

@@ -9,7 +9,7 @@ from collections import Counter
 from indexer.ingest.passages import Passage
 from indexer.ingest.sources import Source
 from indexer.lexicon.finder import DrugFinder
-from indexer.text.headings import FIELD
+from indexer.text.headings import is_record
 from indexer.text.tokens import WORD
 
 _NUMBERING = re.compile(r"^\(?\d{1,3}[.)]\s+")
@@ -51,7 +51,7 @@ def has_title_line(text: str) -> bool:
         return False
     first = lines[0].lstrip("#").strip()
     return bool(first) and first[-1] not in ".!;,:" and len(WORD.findall(first)) <= TITLE_WORDS \
-        and len(FIELD.findall(first)) <= 1
+        and not is_record(first)
 
 
 def context_lines(passage: Passage, heading: str) -> list[str]:

@@ -38,12 +38,17 @@ def looks_like_heading(line: str) -> bool:
         return False
     if body[-1] in ".,;!" or body.count(". ") > 1:
         return False
-    if len(FIELD.findall(body)) > 1:
+    if is_record(body):
         return False
     label, colon, value = body.partition(": ")
     if colon and label and not _capitalised(value):
         return False
     return _capitalised(body)
+
+
+def is_record(line: str) -> bool:
+    """Two or more labelled values on one line ("Color: BROWN; Shape: OVAL"): data, never a title."""
+    return len(FIELD.findall(line)) > 1
 
 
 def _capitalised(text: str) -> bool:
