@@ -160,12 +160,26 @@ def score(model: CoverageModel, examples: list[Example]) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def fitting_parser(description: str, work: Path, out: Path) -> argparse.ArgumentParser:
+    """The options both fitting scripts take: the data, the work folder, the model file, --check-only."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--ext", type=Path, default=DEFAULT_EXT)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--work", type=Path, default=work)
+    parser.add_argument("--out", type=Path, default=out)
     parser.add_argument("--check-only", action="store_true", help="cross-validate; do not write the model")
+    return parser
+
+
+def no_medicationqa(ext: Path) -> bool:
+    """True (and says what to do) when `ext` holds no MedicationQA development data."""
+    if (ext / "medicationqa" / "dev.jsonl").is_file():
+        return False
+    print(f"No MedicationQA data under {ext}. Pass --ext with the folder that holds medicationqa/.", file=sys.stderr)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = fitting_parser(__doc__.splitlines()[0], DEFAULT_WORK, DEFAULT_OUT)
     parser.add_argument("--features", type=Path, default=None, help="also write each question's evidence here")
     parser.add_argument("--from-features", type=Path, default=None,
                         help="fit on the evidence a previous run wrote with --features (same code)")
@@ -174,9 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.from_features, encoding="utf-8") as f:
             examples = [Example(**{**json.loads(line), "features": tuple(json.loads(line)["features"])})
                         for line in f if line.strip()]
-    elif not (args.ext / "medicationqa" / "dev.jsonl").is_file():
-        print(f"No MedicationQA data under {args.ext}. Pass --ext with the folder that holds medicationqa/.",
-              file=sys.stderr)
+    elif no_medicationqa(args.ext):
         return 2
     else:
         examples = gather(args.ext, args.work)

@@ -25,7 +25,6 @@ of MedicationQA dev and written with the figures, and scored on the seed sets.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
@@ -38,7 +37,13 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.fit_coverage import DEFAULT_EXT, engine_for, medicationqa_corpus, write_model  # noqa: E402
+from bench.fit_coverage import (  # noqa: E402
+    engine_for,
+    fitting_parser,
+    medicationqa_corpus,
+    no_medicationqa,
+    write_model,
+)
 from indexer.ask.rerank import DEPTH, FEATURES, MODEL_FILE, RerankModel  # noqa: E402
 
 DEFAULT_WORK = REPO / ".cache" / "coverage"
@@ -171,15 +176,8 @@ def order_of(model: RerankModel | None, example: Example) -> np.ndarray:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ext", type=Path, default=DEFAULT_EXT)
-    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--check-only", action="store_true", help="cross-validate; do not write the model")
-    args = parser.parse_args(argv)
-    if not (args.ext / "medicationqa" / "dev.jsonl").is_file():
-        print(f"No MedicationQA data under {args.ext}. Pass --ext with the folder that holds medicationqa/.",
-              file=sys.stderr)
+    args = fitting_parser(__doc__.splitlines()[0], DEFAULT_WORK, DEFAULT_OUT).parse_args(argv)
+    if no_medicationqa(args.ext):
         return 2
     examples = gather(args.ext, args.work)
     mqa = [e for e in examples if e.source == "medicationqa"]
