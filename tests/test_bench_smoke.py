@@ -127,3 +127,28 @@ def test_fit_rerank_learns_which_feature_marks_the_right_passage():
     assert model.weights[FEATURES.index("named")] > 1.0
     assert score(model, examples)["hit@1"] == 1.0 and score(None, examples)["hit@1"] == 0.0
     assert fold("sertraline") == fold("sertraline") and {fold(f"drug{i}") for i in range(60)} == set(range(5))
+
+
+@pytest.mark.slow
+def test_scale_quality_scores_medicationqa_questions_among_other_articles(tmp_path):
+    """bench/scale_quality.py on a made-up MedicationQA folder (two answer documents) among the tiny BEIR
+    collection: the answerable questions are scored against their gold spans, whatever else the index holds."""
+    ext = tmp_path / "ext" / "medicationqa"
+    ext.mkdir(parents=True)
+    docs = [("mqa_doc_0", "Take lisinopril once a day. A dry cough is a common side effect of lisinopril."),
+            ("mqa_doc_1", "Store insulin pens in the refrigerator before first use.")]
+    (ext / "docs.jsonl").write_text("".join(json.dumps({"doc_id": d, "url": "", "text": t, "n_answers": 1}) + "\n"
+                                            for d, t in docs), encoding="utf-8")
+    cough = docs[0][1].index("A dry cough")
+    rows = [{"question": "does lisinopril cause a cough", "answerable": True, "doc_id": "mqa_doc_0",
+             "start": cough, "end": len(docs[0][1])},
+            {"question": "where do i keep insulin pens", "answerable": True, "doc_id": "mqa_doc_1", "start": 0,
+             "end": len(docs[1][1])},
+            {"question": "is zolpidem habit forming", "answerable": False}]
+    (ext / "dev.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    make_collection(tmp_path / "beir" / "nfcorpus")
+    figures = run(["bench/scale_quality.py", "--ext", str(tmp_path / "ext"), "--beir", str(tmp_path / "beir"),
+                   "--large-passages", "7"], tmp_path / "cache")
+    assert figures["answerable"] == 2 and figures["passages"] >= 7  # both answer documents and the abstracts
+    assert figures["hit3"] == 1.0 and figures["mrr10"] > 0.5
+    assert 0.0 <= figures["false_abstain"] <= 1.0

@@ -221,7 +221,14 @@ class Engine:
         named = named_share(understood, [self._passage_terms_list(r.number) for r in ranked])
         sentences = self.caches.get("sentence-vectors", None, self._sentence_vectors)
         best = sentences.best([r.number for r in ranked], vector)
-        return Candidates(understood, ranked, candidate_features(ranked, named, best), topic)
+        topical = topic if self._topic_counts(understood) else None
+        return Candidates(understood, ranked, candidate_features(ranked, named, best, topical), topic)
+
+    def _topic_counts(self, understood: Understanding) -> bool:
+        """Whether the question's topic apart from its names is a rerank signal (`rerank` docstring): it names a
+        drug or class, and a word of its topic narrows the corpus down."""
+        return bool(understood.drugs or understood.classes) and any(
+            self.vocabulary.narrows(t) for t in understood.topic_terms)
 
     def citation(self, hit: Hit) -> Citation:
         p = hit.passage

@@ -8,7 +8,14 @@ then scored by `RerankModel` on:
   names, by any of the names the sources use for them;
 - `best_sentence`: the cosine of the question and the passage's closest sentence (`sentences.py`); a long
   passage's vector dilutes the one sentence that answers. The passage's own cosine when its sentences are not in
-  the index.
+  the index;
+- `topic`: for a question that names drugs or classes, the cosine of its topic (the question without those
+  names, `Understanding.topic_text`) and the passage. With `named` it tells a passage that names the drug *and*
+  speaks of what is asked ("how long does losartan take to work") from one that only names the drug. It is 0 for
+  every candidate when the question names nothing (its topic is the whole question, already in `dense`), and when
+  it has no topic word that narrows the corpus down (`IndexVocabulary.narrows`: in at most half of the passages):
+  then what is left of the question says nothing specific ("is lithium safe with ketamine?", or "hydrocodone and
+  ketamine infusion" over articles about ketamine infusions).
 
 The weights are fitted by `python bench/fit_rerank.py` on development questions (a softmax over each question's
 candidates, with the gold passage as the target) and shipped in `rerank_model.json` with the figures that script
@@ -29,7 +36,7 @@ from indexer.ask.vocabulary import holds
 from indexer.errors import ConfigError
 from indexer.text.tokens import terms
 
-FEATURES = ("dense", "lexical", "named", "best_sentence")
+FEATURES = ("dense", "lexical", "named", "best_sentence", "topic")
 DEPTH = 40  # the fused candidates that are ranked again
 MODEL_FILE = "rerank_model.json"
 
@@ -103,11 +110,14 @@ def named_share(understood: Understanding, passage_terms: list[list[str]]) -> np
     return out
 
 
-def candidate_features(ranked: list[Ranked], named: np.ndarray, best_sentence: list[float | None]) -> np.ndarray:
-    """One row per candidate, the columns in `FEATURES` order (see the module docstring)."""
+def candidate_features(ranked: list[Ranked], named: np.ndarray, best_sentence: list[float | None],
+                       topic: np.ndarray | None = None) -> np.ndarray:
+    """One row per candidate, the columns in `FEATURES` order (see the module docstring); `topic` is the cosine of
+    the question's topic with each candidate; None when it does not count (see the module docstring)."""
     dense = np.array([r.dense_score for r in ranked], dtype=np.float64)
     sparse = np.array([r.sparse_score for r in ranked], dtype=np.float64)
     top = sparse.max() if len(sparse) else 0.0
     lexical = sparse / top if top > 0 else np.zeros(len(ranked))
     best = np.array([d if b is None else b for b, d in zip(best_sentence, dense, strict=True)], dtype=np.float64)
-    return np.column_stack([dense, lexical, named, best]).reshape(len(ranked), len(FEATURES))
+    topical = np.zeros(len(ranked)) if topic is None else np.asarray(topic, dtype=np.float64)
+    return np.column_stack([dense, lexical, named, best, topical]).reshape(len(ranked), len(FEATURES))

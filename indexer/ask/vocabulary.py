@@ -60,6 +60,11 @@ class IndexVocabulary:
         """How many passages name the phrase (for a phrase of several words, at most `PHRASE_CHECKS`)."""
         return len(self.passages(phrase))
 
+    def narrows(self, term: str) -> bool:
+        """The stemmed term is in at most half of the passages (or in none): it narrows a search down. In a corpus
+        about ketamine infusions, "infusion" does not."""
+        return self.lexical.document_frequency(term) <= self.size / 2
+
     def idf(self, term: str) -> float:
         """How rare a stemmed term is in the index (BM25's idf; a term no passage holds gets the highest)."""
         df = self.lexical.document_frequency(term)

@@ -34,9 +34,9 @@ def test_the_shipped_model_loads_with_a_weight_per_feature():
 
 
 def test_candidates_are_ordered_by_the_weighted_features_and_get_the_models_score():
-    model = RerankModel((1.0, 0.0, 2.0, 0.0))  # dense, lexical, named, best sentence
+    model = RerankModel((1.0, 0.0, 2.0, 0.0, 0.0))  # dense, lexical, named, best sentence, topic
     candidates = ranked((0.9, 0.0), (0.5, 0.0), (0.7, 0.0))
-    features = np.array([[0.9, 0, 0, 0], [0.5, 0, 1, 0], [0.7, 0, 0, 0]], dtype=float)
+    features = np.array([[0.9, 0, 0, 0, 0], [0.5, 0, 1, 0, 0], [0.7, 0, 0, 0, 0]], dtype=float)
     out = model.rerank(candidates, features)
     assert [r.number for r in out] == [1, 0, 2]  # naming what was asked outweighs 0.4 of similarity
     assert [r.score for r in out] == pytest.approx([2.5, 0.9, 0.7])
@@ -44,14 +44,14 @@ def test_candidates_are_ordered_by_the_weighted_features_and_get_the_models_scor
 
 
 def test_equal_scores_keep_the_closer_passage_then_the_lower_number_first():
-    model = RerankModel((0.0, 0.0, 1.0, 0.0))
+    model = RerankModel((0.0, 0.0, 1.0, 0.0, 0.0))
     candidates = ranked((0.2, 0.0), (0.6, 0.0), (0.6, 0.0))
     out = model.rerank(candidates, np.zeros((3, len(FEATURES))))
     assert [r.number for r in out] == [1, 2, 0]
 
 
 def test_a_model_of_other_features_or_a_broken_file_is_refused_with_what_to_do(tmp_path):
-    with pytest.raises(ConfigError, match="needs 4 weights"):
+    with pytest.raises(ConfigError, match="needs 5 weights"):
         RerankModel((1.0, 2.0))
     path = tmp_path / "model.json"
     path.write_text(json.dumps({"features": ["dense", "topic"], "weights": [1, 1]}), encoding="utf-8")
@@ -60,8 +60,12 @@ def test_a_model_of_other_features_or_a_broken_file_is_refused_with_what_to_do(t
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ConfigError, match="cannot be read"):
         RerankModel.load(path)
-    path.write_text(json.dumps(RerankModel((1.0, 0.5, 0.25, 2.0), depth=20).to_json()), encoding="utf-8")
-    assert RerankModel.load(path) == RerankModel((1.0, 0.5, 0.25, 2.0), depth=20)
+    old = {"features": ["dense", "lexical", "named", "best_sentence"], "weights": [1, 1, 1, 1]}
+    path.write_text(json.dumps(old), encoding="utf-8")  # a model of an older release, before `topic`
+    with pytest.raises(ConfigError, match="Refit it with `python bench/fit_rerank.py`"):
+        RerankModel.load(path)
+    path.write_text(json.dumps(RerankModel((1.0, 0.5, 0.25, 2.0, 3.0), depth=20).to_json()), encoding="utf-8")
+    assert RerankModel.load(path) == RerankModel((1.0, 0.5, 0.25, 2.0, 3.0), depth=20)
 
 
 def test_lexical_is_relative_to_the_best_candidate_and_a_missing_sentence_falls_back_to_the_passage():
@@ -71,7 +75,43 @@ def test_lexical_is_relative_to_the_best_candidate_and_a_missing_sentence_falls_
     assert column["lexical"].tolist() == [1.0, 0.5, 0.0]
     assert column["best_sentence"].tolist() == pytest.approx([0.8, 0.4, 0.6])
     assert column["named"].tolist() == [1.0, 0.0, 0.5]
+    assert column["topic"].tolist() == [0.0, 0.0, 0.0]  # no topic that narrows the corpus down: no signal
     assert candidate_features([], np.zeros(0), []).shape == (0, len(FEATURES))
+    topical = candidate_features(candidates, np.zeros(3), [None] * 3, np.array([0.2, 0.7, 0.1]))
+    assert topical[:, FEATURES.index("topic")].tolist() == pytest.approx([0.2, 0.7, 0.1])
+
+
+def test_a_passage_that_names_the_drug_and_speaks_of_what_is_asked_outranks_one_that_only_names_it():
+    """The shipped weights: two passages name the drug and are as close to the whole question; the one closer to
+    what is asked of it (the question without its drug names) ranks first."""
+    model = RerankModel.load()
+    candidates = ranked((0.6, 3.0), (0.6, 3.0))
+    features = candidate_features(candidates, np.array([1.0, 1.0]), [0.6, 0.6], np.array([0.2, 0.5]))
+    assert [r.number for r in model.rerank(candidates, features)] == [1, 0]
+
+
+def test_only_a_topic_word_in_at_most_half_of_the_passages_narrows_the_corpus_down(fake_engine: Engine):
+    vocabulary = fake_engine.vocabulary
+    everywhere = [t for t in vocabulary.terms if vocabulary.lexical.document_frequency(t) > vocabulary.size / 2]
+    rare = [t for t in vocabulary.terms if vocabulary.lexical.document_frequency(t) == 1]
+    assert everywhere and rare
+    assert not vocabulary.narrows(everywhere[0])
+    assert vocabulary.narrows(rare[0])
+    assert vocabulary.narrows("zzzqqx")  # a word no passage holds narrows to nothing, which is specific too
+
+
+def test_the_topic_counts_when_the_question_names_a_drug_and_has_a_topic_word_that_narrows_the_corpus_down(
+        fake_engine: Engine):
+    column = FEATURES.index("topic")
+    with_topic = fake_engine.candidates("lamotrigine for epilepsy seizures", 10)
+    assert with_topic.understood.topic_terms
+    assert with_topic.features[:, column].tolist() == pytest.approx(with_topic.topic.tolist())
+    names_only = fake_engine.candidates("lamotrigine and sertraline", 10)
+    assert not any(fake_engine.vocabulary.narrows(t) for t in names_only.understood.topic_terms)
+    assert not names_only.features[:, column].any()
+    no_names = fake_engine.candidates("epilepsy seizures", 10)  # its topic is the whole question: no second signal
+    assert not no_names.understood.drugs and not no_names.understood.classes
+    assert not no_names.features[:, column].any()
 
 
 def test_named_share_counts_each_drug_or_class_the_passage_names_by_any_of_its_source_names():
