@@ -49,7 +49,7 @@ from indexer.text.tokens import terms
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import CACHE_DIR, CachedEmbedder, last_line, load_embedder, machine  # noqa: E402
+from bench.common import CACHE_DIR, CachedEmbedder, last_line, load_embedder, log_progress, machine  # noqa: E402
 
 log = logging.getLogger("bench.beir")
 
@@ -272,10 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dense-weight", type=float, default=None, help="override Config.dense_weight")
     p.add_argument("--sparse-weight", type=float, default=None, help="override Config.sparse_weight")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
-                        stream=sys.stderr)
-    for name in ("sentence_transformers", "bm25s", "httpx", "transformers"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    log_progress(logging.WARNING if args.quiet else logging.INFO)
     overrides = {"fusion": args.fusion, "dense_weight": args.dense_weight, "sparse_weight": args.sparse_weight}
     config = Config().with_(**{k: v for k, v in overrides.items() if v is not None})
     embedder = CachedEmbedder(load_embedder(args.fake_embedder), None if args.no_cache else CACHE_DIR)

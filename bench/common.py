@@ -104,6 +104,16 @@ class CachedEmbedder:
             todo, batch_size=batch_size, progress=progress))
 
 
+LIBRARY_LOGGERS = ("sentence_transformers", "bm25s", "httpx", "transformers", "faiss")
+
+
+def log_progress(level: int = logging.INFO) -> None:
+    """Progress lines on standard error (the figures go to standard output), without the libraries' own chatter."""
+    logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr)
+    for name in LIBRARY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def machine() -> str:
     import psutil
 

@@ -21,14 +21,13 @@ cost.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from dataclasses import replace
 from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import last_line  # noqa: E402
+from bench.common import last_line, log_progress  # noqa: E402
 from bench.external import (  # noqa: E402
     DEFAULT_EXT,
     as_message,
@@ -56,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--messages", action="store_true",
                    help="ask each question inside a consumer message, as `bench/external.py --messages` does")
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    for name in ("sentence_transformers", "bm25s", "httpx", "transformers", "faiss"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    log_progress()
     dev = args.ext / "medicationqa" / "dev.jsonl"
     if not dev.is_file():
         print(f"error: {dev} is missing; point --ext at the external data folder (../shared/ext).", file=sys.stderr)

@@ -46,7 +46,7 @@ import numpy as np
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import CACHE_DIR, REPO, digest, last_line, machine  # noqa: E402
+from bench.common import CACHE_DIR, REPO, digest, last_line, log_progress, machine  # noqa: E402
 
 log = logging.getLogger("bench.speed")
 
@@ -514,9 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--scale-build", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     p.add_argument("--scale-measure", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     args = p.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
-    for name in ("sentence_transformers", "bm25s", "httpx", "transformers", "faiss"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+    log_progress()
     if args.scale_build:
         scale_build(int(args.scale_build[0]), Path(args.scale_build[1]))
         return 0
