@@ -35,15 +35,14 @@ from bench.external import (  # noqa: E402
     read_jsonl,
     score_medicationqa,
 )
-from bench.speed import DEFAULT_BEIR, LARGE_PASSAGES, large_engine  # noqa: E402
+from bench.speed import DEFAULT_BEIR, LARGE_PASSAGES, MEDICATIONQA_PREFIX, large_engine  # noqa: E402
 
-PREFIX = "medicationqa-"  # `speed.large_documents` names MedicationQA's documents `medicationqa-<doc_id>.txt`
 K = 10
 
 
 def as_medicationqa(answer: dict) -> dict:
     """The answer with its results' source ids as MedicationQA's doc ids (other sources keep theirs)."""
-    results = [r | {"source_id": r["source_id"].removeprefix(PREFIX)} for r in answer["results"]]
+    results = [r | {"source_id": r["source_id"].removeprefix(MEDICATIONQA_PREFIX)} for r in answer["results"]]
     return answer | {"results": results}
 
 

@@ -353,6 +353,7 @@ def scaling(sizes: list[int], config) -> dict[str, float]:
 
 DEFAULT_BEIR = DEFAULT_NFCORPUS.parent
 LARGE_PASSAGES = 40_000
+MEDICATIONQA_PREFIX = "medicationqa-"  # the large corpus's file of MedicationQA document D is medicationqa-D.txt
 SENTENCES_PER_PARAGRAPH = 2  # abstracts as articles: passages of ~270 characters, the seed corpus's ~310
 
 
@@ -366,7 +367,7 @@ def large_documents(beir: Path, ext: Path):
         with open(docs, encoding="utf-8") as f:
             for line in f:
                 d = json.loads(line)
-                yield f"medicationqa-{d['doc_id']}.txt", d["text"], {"publisher": "MedicationQA", "url": d["url"]}
+                yield f"{MEDICATIONQA_PREFIX}{d['doc_id']}.txt", d["text"], {"publisher": "MedicationQA", "url": d["url"]}
     for name in ("nfcorpus", "scifact"):
         path = beir / name / "corpus.jsonl"
         if not path.is_file():

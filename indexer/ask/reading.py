@@ -148,7 +148,7 @@ class QuestionReader:
             expansions.extend(class_terms)
             passages = max((self.vocabulary.count(t) for t in class_terms), default=0)
             classes.append(ClassMention(self.lexicon.ref(key), bool(class_terms), mention, class_terms, passages,
-                                        bool(class_terms) and passages <= self.vocabulary.size / 2))
+                                        bool(class_terms) and self.vocabulary.narrows_to(passages)))
             if not class_terms:
                 unmatched.append(self.lexicon.ref(key).name)
         unmatched.extend(self._unmatched_words(fixed, folded, covered | context))
@@ -237,7 +237,7 @@ class QuestionReader:
         named = bool(source_names)
         class_terms = tuple(self.vocabulary.class_terms(self.lexicon.classes, tuple(c.key for c in classes)))
         passages = max((self.vocabulary.count(n) for n in (source_names or class_terms)), default=0)
-        specific = (named or bool(class_terms)) and passages <= self.vocabulary.size / 2
+        specific = (named or bool(class_terms)) and self.vocabulary.narrows_to(passages)
         return DrugMention(mention, generic, classes, named or bool(class_terms), named, specific,
                            bool(class_terms), source_names, class_terms, passages)
 

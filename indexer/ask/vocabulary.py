@@ -60,10 +60,14 @@ class IndexVocabulary:
         """How many passages name the phrase (for a phrase of several words, at most `PHRASE_CHECKS`)."""
         return len(self.passages(phrase))
 
+    def narrows_to(self, passages: int) -> bool:
+        """A name or word in this many passages narrows a search down: at most half of them (or none). In a corpus
+        about ketamine infusions, "ketamine" and "infusion" do not."""
+        return passages <= self.size / 2
+
     def narrows(self, term: str) -> bool:
-        """The stemmed term is in at most half of the passages (or in none): it narrows a search down. In a corpus
-        about ketamine infusions, "infusion" does not."""
-        return self.lexical.document_frequency(term) <= self.size / 2
+        """The stemmed term narrows a search down (`narrows_to` its document frequency)."""
+        return self.narrows_to(self.lexical.document_frequency(term))
 
     def idf(self, term: str) -> float:
         """How rare a stemmed term is in the index (BM25's idf; a term no passage holds gets the highest)."""
