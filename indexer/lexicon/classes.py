@@ -149,6 +149,12 @@ def load_question_words() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
+def load_dosage_forms() -> frozenset[str]:
+    """Words that name a medicine's form or route ("patch", "otic"), not the medicine (`data/dosage_forms.txt`)."""
+    return frozenset(line.strip().lower() for line in _text("dosage_forms.txt").splitlines()
+                     if line.strip() and not line.startswith("#"))
+
+
 def phrase_key(phrase: str) -> tuple[str, ...]:
     return tuple(words(phrase))
 

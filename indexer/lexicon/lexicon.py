@@ -12,6 +12,7 @@ from indexer.lexicon.classes import (
     curated_phrases,
     load_abbreviations,
     load_brands,
+    load_dosage_forms,
     load_drug_classes,
     load_question_words,
     load_stems,
@@ -59,6 +60,7 @@ class Lexicon:
             if key not in self.classes:
                 raise ValueError(f"A name stem names an unknown drug class {key!r}.")
         # Brand names and synonyms of the curated and WordNet lexicons: {name: generic} and back.
+        self.dosage_forms = load_dosage_forms()
         self.brands = load_brands()
         self._aliases: dict[str, set[str]] = {}
         for name, generic in self.brands.items():
@@ -106,7 +108,19 @@ class Lexicon:
         synonyms of four letters or more, in words (not codes such as "c/t/s"), that are not everyday English
         words meaning something else first (`english.COMMON_WORD`)."""
         names = [generic, *sorted(self._aliases.get(generic, ())), *self.drug_names.names_of(generic)]
-        return tuple(dict.fromkeys(n for n in names if n and (n == generic or _telling(n))))
+        base = self.without_form(generic)
+        return tuple(dict.fromkeys(n for n in names[:1] + [base] + names[1:]
+                                   if n and (n in (generic, base) or _telling(n))))
+
+    def without_form(self, generic: str) -> str:
+        """A generic name without the dosage-form words it ends in ("nicotine patch" → "nicotine"); "" when it ends
+        in none, or is nothing else ("patch")."""
+        parts = generic.split()
+        end = len(parts)
+        while end > 1 and parts[end - 1] in self.dosage_forms:
+            end -= 1
+        base = " ".join(parts[:end])
+        return base if end < len(parts) and len(base) >= 4 else ""
 
 
 def _telling(name: str) -> bool:

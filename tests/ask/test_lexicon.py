@@ -43,6 +43,17 @@ def test_brands_resolve_to_generic_and_class(lexicon):
     assert lexicon.classes_of("zoloft") == lexicon.classes_of("sertraline")  # WordNet's brand names count too
 
 
+@pytest.mark.parametrize("generic, base", [
+    ("nicotine patch", "nicotine"), ("calcium supplement", "calcium"), ("benzocaine otic", "benzocaine"),
+    ("barium sulfate suspension", "barium sulfate"), ("ketamine", ""), ("patch", ""), ("gel", ""),
+    ("enoxaparin sodium", ""),  # a salt is part of the medicine's name, not its form
+])
+def test_a_generic_that_ends_in_its_form_is_also_known_without_it(lexicon, generic, base):
+    assert lexicon.without_form(generic) == base
+    if base:
+        assert lexicon.names_of(generic)[:2] == (generic, base)
+
+
 def test_drug_names_written_in_the_plural_are_found_but_english_plurals_are_left_alone(lexicon):
     # "percocets" is a curated brand in the plural, "xanaxes" a dictionary name in the plural
     found = match_phrases(COMPOUND.findall("What do percocets look like?"), lexicon.phrases)

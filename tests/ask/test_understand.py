@@ -52,6 +52,17 @@ def test_real_words_are_not_corrected(read, question):
     assert read(question).corrections == ()
 
 
+def test_a_brand_is_found_in_sources_that_name_its_medicine_without_the_form(corpus_dir, fake_config, fake_embedder,
+                                                                             drug_names):
+    # The dictionary's generic of NicoDerm is "nicotine patch"; sources write of "nicotine skin patches".
+    (corpus_dir / "quitting.txt").write_text("Quitting smoking\n\nNicotine skin patches reduce the craving for "
+                                             "cigarettes. Put a new one on each morning.\n", encoding="utf-8")
+    engine = Engine.open(fake_config, embedder=fake_embedder, drug_names=drug_names)
+    drug = engine.reader.read("what is nicoderm").drugs[0]
+    assert (drug.generic, drug.named, drug.source_names) == ("nicotine patch", True, ("nicotine",))
+    assert engine.ask("what is nicoderm", k=1).hits[0].passage.source_id == "quitting"
+
+
 def test_words_and_drugs_the_sources_never_mention_are_reported(read):
     understood = read("Can I drink alcohol or take Adderall with ketamine?")
     assert {"drink", "alcohol", "Adderall"} <= set(understood.unmatched)
