@@ -104,9 +104,10 @@ class Lexicon:
         return tuple(out)
 
     def names_of(self, generic: str) -> tuple[str, ...]:
-        """The names of a generic drug that can tell whether a text speaks of it: itself, then its brands and
-        synonyms of four letters or more, in words (not codes such as "c/t/s"), that are not everyday English
-        words meaning something else first (`english.COMMON_WORD`)."""
+        """The names of a generic drug that can tell whether a text speaks of it: itself, then itself without the
+        dosage form it ends in (`without_form`), then its brands and synonyms of four letters or more, in words (not
+        codes such as "c/t/s"), that are not everyday English words meaning something else first
+        (`english.COMMON_WORD`)."""
         names = [generic, *sorted(self._aliases.get(generic, ())), *self.drug_names.names_of(generic)]
         base = self.without_form(generic)
         return tuple(dict.fromkeys(n for n in names[:1] + [base] + names[1:]
