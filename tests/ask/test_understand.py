@@ -94,6 +94,16 @@ def test_abbreviations_are_searched_with_their_spelled_out_form(read):
     assert "posttraumatic stress disorder" in read("ketamine study on PTSD").expansions
 
 
+def test_abbreviations_of_everyday_medicine_are_searched_and_never_reported_missing(corpus_dir, fake_config,
+                                                                                   fake_embedder, drug_names):
+    (corpus_dir / "sleep.txt").write_text("Sleep aids\n\nSome over-the-counter sleep aids raise blood pressure. "
+                                          "Ask a pharmacist before you take one.\n", encoding="utf-8")
+    engine = Engine.open(fake_config, embedder=fake_embedder, drug_names=drug_names)
+    understood = engine.reader.read("can otc sleep aids raise my bp")
+    assert {"over-the-counter", "blood pressure"} <= set(understood.expansions)
+    assert understood.unmatched == ()
+
+
 def test_empty_and_huge_questions_are_refused(read):
     with pytest.raises(QuestionError, match="empty"):
         read("   ")
