@@ -145,14 +145,17 @@ def load_drug_classes(text: str | None = None) -> dict[str, DrugClass]:
 
 def load_question_words() -> frozenset[str]:
     """Words that ask rather than name a topic ("what", "safe", "take"): never typos, never unmatched topics."""
-    text = resources.files("indexer.lexicon").joinpath("data/question_words.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return _word_list("question_words.txt")
 
 
 def load_dosage_forms() -> frozenset[str]:
     """Words that name a medicine's form or route ("patch", "otic"), not the medicine (`data/dosage_forms.txt`)."""
-    return frozenset(line.strip().lower() for line in _text("dosage_forms.txt").splitlines()
-                     if line.strip() and not line.startswith("#"))
+    return _word_list("dosage_forms.txt")
+
+
+def _word_list(name: str) -> frozenset[str]:
+    """A data file of one word per line, lower-cased; lines starting with # are comments."""
+    return frozenset(line.strip().lower() for line in _text(name).splitlines() if line.strip() and not line.startswith("#"))
 
 
 def phrase_key(phrase: str) -> tuple[str, ...]:

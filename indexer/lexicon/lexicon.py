@@ -59,8 +59,8 @@ class Lexicon:
         for key in (*self.suffixes.values(), *self.prefixes.values()):
             if key not in self.classes:
                 raise ValueError(f"A name stem names an unknown drug class {key!r}.")
-        # Brand names and synonyms of the curated and WordNet lexicons: {name: generic} and back.
         self.dosage_forms = load_dosage_forms()
+        # Brand names and synonyms of the curated and WordNet lexicons: {name: generic} and back.
         self.brands = load_brands()
         self._aliases: dict[str, set[str]] = {}
         for name, generic in self.brands.items():
