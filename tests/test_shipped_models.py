@@ -1,0 +1,40 @@
+"""The models shipped in indexer/ask/ are what their fitting scripts give on the current code: a change to the
+question reading or to the evidence that moves the fitted weights must come with the models fitted again (the
+README's figures are those of the fitted models). Skipped when ../shared/ext is absent."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import fit_coverage, fit_rerank
+from indexer.ask.coverage import CoverageModel, Evidence
+from indexer.ask.rerank import RerankModel
+
+EXT = fit_coverage.DEFAULT_EXT
+TOLERANCE = 0.01  # the fits are deterministic; this only absorbs the last bits of floating point
+
+pytestmark = pytest.mark.skipif(not (EXT / "medicationqa" / "dev.jsonl").is_file(),
+                                reason="the external development data (../shared/ext) is not here")
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("fitting")  # both scripts' indexes, built once
+
+
+def test_the_shipped_rerank_model_is_what_fit_rerank_fits(work):
+    examples = fit_rerank.gather(EXT, work)
+    fitted = fit_rerank.fit([e for e in examples if e.source == "medicationqa"])
+    shipped = RerankModel.load()
+    assert fitted.weights == pytest.approx(shipped.weights, abs=TOLERANCE), \
+        "Fit the rerank model again: python bench/fit_rerank.py"
+
+
+def test_the_shipped_coverage_model_is_what_fit_coverage_fits(work):
+    examples = fit_coverage.gather(EXT, work)
+    fitted = fit_coverage.fit([e for e in examples if e.source in ("medicationqa", "seed")])
+    shipped = CoverageModel.load()
+    assert [fitted.weights[f] for f in Evidence.FEATURES] == pytest.approx(
+        [shipped.weights[f] for f in Evidence.FEATURES], abs=TOLERANCE), \
+        "Fit the coverage model again: python bench/fit_coverage.py"
+    assert fitted.bias == pytest.approx(shipped.bias, abs=TOLERANCE) and fitted.threshold == shipped.threshold
