@@ -23,16 +23,14 @@ def work(tmp_path_factory):
 
 
 def test_the_shipped_rerank_model_is_what_fit_rerank_fits(work):
-    examples = fit_rerank.gather(EXT, work)
-    fitted = fit_rerank.fit([e for e in examples if e.source == "medicationqa"])
+    fitted = fit_rerank.fit_shipped(fit_rerank.gather(EXT, work))
     shipped = RerankModel.load()
     assert fitted.weights == pytest.approx(shipped.weights, abs=TOLERANCE), \
         "Fit the rerank model again: python bench/fit_rerank.py"
 
 
 def test_the_shipped_coverage_model_is_what_fit_coverage_fits(work):
-    examples = fit_coverage.gather(EXT, work)
-    fitted = fit_coverage.fit([e for e in examples if e.source in ("medicationqa", "seed")])
+    fitted = fit_coverage.fit_shipped(fit_coverage.gather(EXT, work))
     shipped = CoverageModel.load()
     assert [fitted.weights[f] for f in Evidence.FEATURES] == pytest.approx(
         [shipped.weights[f] for f in Evidence.FEATURES], abs=TOLERANCE), \
