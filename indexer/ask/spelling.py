@@ -7,8 +7,9 @@ unknown word is, in this order:
 2. joined with its neighbour, when the two together are a word of the index or a drug the sources name
    ("level iracetam" → "levetiracetam");
 3. corrected to the closest word of the index, or to a drug name or class term whose drug or class the
-   sources speak of (a drug by any of its names, or through its class), within an edit distance that grows with the word's length (`max_distance`), and only to a word
-   more frequent in English than what was typed (a typo is rarer than the word it misspells).
+   sources speak of (a drug by any of its names, or through its class), within an edit distance that grows with
+   the word's length (`max_distance`), and only to a word more frequent in English than what was typed (a typo
+   is rarer than the word it misspells). Of equally close words, one the sources speak of is preferred.
 Anything else stays as written. Every change is reported (`Understanding.corrections`).
 """
 
@@ -156,12 +157,13 @@ class Speller:
         """The intended word for an unknown one, with the edits needed; None when it is not in the sources.
 
         The candidates are the words of the index, the drug names and class terms of the lexicon, and English
-        words (`english.KNOWN_FLOOR`), within the edit distance. Of those needing the fewest edits, one with the
-        same first letter (typos rarely change it), then the most frequent in English, then the one the index
-        uses most wins: the correction is made only when that word
-        is one the sources speak of, and more frequent in English than what was typed. So a typo nearest to a
-        drug the sources never name is left alone, never moved to a farther one they do ("rivatigmine" is not
-        "rifaximine")."""
+        words (`english.KNOWN_FLOOR`), within the edit distance. Of those needing the fewest edits, one the
+        sources speak of (the question is asked of them: "voiting" is "vomiting" over sources about vomiting,
+        though "voting" is as near and more common), then one with the same first letter (typos rarely change
+        it), then the most frequent in English, then the one the index uses most wins: the correction is made
+        only when that word is one the sources speak of, and more frequent in English than what was typed. So a
+        typo nearest to a drug the sources never name is left alone, never moved to a farther one they do
+        ("rivatigmine" is not "rifaximine")."""
         limit = max_distance(word) if limit is None else limit
         choices = set()
         for buckets in (self._index_word_buckets(), self._drug_name_buckets(), self._english_buckets()):
@@ -172,7 +174,8 @@ class Speller:
             return None
         fewest = min(distance for _, distance, _ in found)
         nearest = [name for name, distance, _ in found if distance == fewest]
-        best = max(nearest, key=lambda w: (w[0] == word[0], zipf(w), self.vocabulary.words.get(w, 0), w))
+        best = max(nearest, key=lambda w: (self._in_sources(w), w[0] == word[0], zipf(w),
+                                           self.vocabulary.words.get(w, 0), w))
         typed = zipf(word)
         if (typed == 0 or zipf(best) > typed) and self._in_sources(best):
             return best, int(fewest)

@@ -77,6 +77,17 @@ def test_a_misspelt_word_whose_nearest_word_the_sources_never_use_is_left_alone(
     assert corrections(read("what happens if voiting happens")) == []
 
 
+def test_of_equally_near_words_the_one_the_sources_use_is_chosen(tmp_path, drug_names):
+    # "voiting" is one edit from "voting" (more common in English) and from "vomiting" (in these sources).
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "vomiting.txt").write_text("If vomiting happens within an hour of a dose, ask your pharmacist.\n",
+                                         encoding="utf-8")
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", model_name=FakeEmbedder.name)
+    read = Engine.open(config, embedder=FakeEmbedder(), drug_names=drug_names).reader.read
+    assert corrections(read("what happens if voiting happens")) == [("voiting", "vomiting")]
+
+
 def test_the_distance_allowed_grows_with_the_word():
     assert [max_distance("x" * n) for n in (4, 6, 7, 10, 11, 15)] == [1, 1, 2, 2, 3, 3]
 
