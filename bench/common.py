@@ -15,6 +15,9 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 REPO = Path(__file__).resolve().parents[1]
+# The external development data: ../shared/ext beside the repository; BENCH_EXT_DIR points elsewhere (a git
+# worktree has no ../shared).
+DEFAULT_EXT = Path(os.environ.get("BENCH_EXT_DIR") or REPO.parent / "shared" / "ext")
 # Vectors and synthetic indexes are cached here (git-ignored); BENCH_CACHE_DIR moves it (the smoke tests do).
 CACHE_DIR = Path(os.environ.get("BENCH_CACHE_DIR") or REPO / ".cache" / "bench")
 

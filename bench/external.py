@@ -41,8 +41,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-# ../shared/ext beside the repository; BENCH_EXT_DIR points elsewhere (a git worktree has no ../shared).
-DEFAULT_EXT = Path(os.environ.get("BENCH_EXT_DIR") or REPO.parent / "shared" / "ext")
+sys.path.insert(0, str(REPO))
+from bench.common import DEFAULT_EXT  # noqa: E402
+
 DEFAULT_WORK = REPO / ".cache" / "external"
 STAMP = "stamp.json"
 K = 10

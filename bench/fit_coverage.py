@@ -41,9 +41,9 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.common import DEFAULT_EXT  # noqa: E402
 from indexer.ask.coverage import MODEL_FILE, CoverageModel, Evidence  # noqa: E402
 
-DEFAULT_EXT = Path(os.environ.get("BENCH_EXT_DIR") or REPO.parent / "shared" / "ext")
 DEFAULT_WORK = REPO / ".cache" / "coverage"
 DEFAULT_OUT = REPO / "indexer" / "ask" / MODEL_FILE
 # With balanced class weights, 0.5 is where a wrong "covered" and a wrong "not covered" cost the same, however

@@ -27,14 +27,14 @@ from pathlib import Path
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from bench.common import last_line, log_progress  # noqa: E402
+from bench.common import DEFAULT_EXT, last_line, log_progress  # noqa: E402
 from bench.external import (  # noqa: E402
-    DEFAULT_EXT,
     as_message,
     questions_of,
     read_jsonl,
     score_medicationqa,
 )
+from bench.fit_coverage import no_medicationqa  # noqa: E402
 from bench.speed import DEFAULT_BEIR, LARGE_PASSAGES, MEDICATIONQA_PREFIX, large_engine  # noqa: E402
 
 K = 10
@@ -55,9 +55,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="ask each question inside a consumer message, as `bench/external.py --messages` does")
     args = p.parse_args(argv)
     log_progress()
-    dev = args.ext / "medicationqa" / "dev.jsonl"
-    if not dev.is_file():
-        print(f"error: {dev} is missing; point --ext at the external data folder (../shared/ext).", file=sys.stderr)
+    if no_medicationqa(args.ext):
         return 2
     if args.large_passages < 1:
         p.error("--large-passages must be at least 1")
@@ -65,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     from indexer.index.embedder import load_embedder
 
     engine = large_engine(load_embedder(), args.beir, args.ext, args.large_passages)
-    questions = questions_of(read_jsonl(dev))
+    questions = questions_of(read_jsonl(args.ext / "medicationqa" / "dev.jsonl"))
     if args.messages:  # numbered over all the questions, so each gets the wrapping `external.py --messages` gives it
         questions = [replace(q, question=as_message(q.question, n)) for n, q in enumerate(questions)]
     questions = [q for q in questions if q.answerable]
