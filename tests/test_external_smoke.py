@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import DEFAULT_EXT
 from bench.external import (
-    DEFAULT_EXT,
     Claim,
     Question,
     Result,

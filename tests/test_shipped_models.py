@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from bench import fit_coverage, fit_rerank
+from bench.common import DEFAULT_EXT
 from indexer.ask.coverage import CoverageModel, Evidence
 from indexer.ask.rerank import RerankModel
 
-EXT = fit_coverage.DEFAULT_EXT
+EXT = DEFAULT_EXT
 TOLERANCE = 0.01  # the fits are deterministic; this only absorbs the last bits of floating point
 
 pytestmark = pytest.mark.skipif(not (EXT / "medicationqa" / "dev.jsonl").is_file(),

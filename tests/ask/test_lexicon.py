@@ -4,18 +4,17 @@ derives the WordNet part."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+from bench.common import DEFAULT_EXT
 from indexer.lexicon import Lexicon
 from indexer.lexicon.classes import load_drug_classes, load_wordnet, match_phrases
 from indexer.text.tokens import COMPOUND
 from scripts.derive_drug_classes import derive
-from tests.conftest import REPO
 
-EXT = Path(os.environ.get("BENCH_EXT_DIR") or REPO.parent / "shared" / "ext")
+EXT = DEFAULT_EXT  # ../shared/ext, or $BENCH_EXT_DIR
 
 
 @pytest.fixture(scope="module")
