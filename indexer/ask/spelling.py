@@ -173,11 +173,11 @@ class Speller:
         if not found:
             return None
         fewest = min(distance for _, distance, _ in found)
-        nearest = [name for name, distance, _ in found if distance == fewest]
-        best = max(nearest, key=lambda w: (self._in_sources(w), w[0] == word[0], zipf(w),
-                                           self.vocabulary.words.get(w, 0), w))
+        in_sources = {name: self._in_sources(name) for name, distance, _ in found if distance == fewest}
+        best = max(in_sources, key=lambda w: (in_sources[w], w[0] == word[0], zipf(w),
+                                              self.vocabulary.words.get(w, 0), w))
         typed = zipf(word)
-        if (typed == 0 or zipf(best) > typed) and self._in_sources(best):
+        if (typed == 0 or zipf(best) > typed) and in_sources[best]:
             return best, int(fewest)
         return None
 
