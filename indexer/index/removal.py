@@ -18,11 +18,12 @@ from pathlib import Path
 
 import tomlkit
 
-from indexer.config import Config
+from indexer.config import MODEL_NAME, Config
 from indexer.errors import SourceError
 from indexer.index import build, faults
 from indexer.index.build import BuildReport
 from indexer.index.embedder import Embedder, load_embedder
+from indexer.index.onnx_model import expected_runtime
 from indexer.ingest.sources import METADATA_FILE, Corpus, Source, citation_path, open_no_follow, sha256_bytes
 
 log = logging.getLogger(__name__)
@@ -183,6 +184,14 @@ class LazyEmbedder:
     @property
     def dimension(self) -> int:
         return self._get().dimension
+
+    @property
+    def runtime(self) -> str:
+        """What runs the model (vectors are reused only from an index built by the same), known unloaded: the
+        model this tool ships runs with `expected_runtime`; another model says nothing of its runtime."""
+        if self._model is not None:
+            return getattr(self._model, "runtime", "")
+        return expected_runtime() if self.name == MODEL_NAME else ""
 
     def encode_queries(self, texts: list[str]):
         return self._get().encode_queries(texts)

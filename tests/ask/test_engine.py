@@ -96,3 +96,16 @@ def test_a_question_inside_a_greeting_and_a_sign_off_is_judged_like_the_question
         assert message.coverage.state == plain.coverage.state
         assert "Bartholomew" not in message.coverage.reason
 
+
+
+def test_the_passages_terms_the_index_keeps_are_those_of_their_ranking_text(fake_engine: Engine):
+    """`ask` reads its candidates' terms from the index; an index built before it kept them tokenises them
+    again, with the same answers."""
+    index = fake_engine.index
+    assert all(fake_engine._passage_terms_list(n) == fake_engine._make_passage_terms(n)
+               for n in range(len(index.passages)))
+    question = "Can I take Xanax during ketamine infusions?"
+    kept = fake_engine.to_json(fake_engine.ask(question))
+    index.lexical.sequences = None  # as an index saved before the terms were kept
+    assert fake_engine._passage_terms_list(0) == fake_engine._make_passage_terms(0)
+    assert fake_engine.to_json(fake_engine.ask(question)) == kept

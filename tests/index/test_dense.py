@@ -42,3 +42,18 @@ def test_one_query_and_many_give_the_same_results():
     batch = index.search(vectors[:5], 10)[1]
     single = np.vstack([index.search(v, 10)[1] for v in vectors[:5]])
     assert (batch == single).all()
+
+
+def test_a_single_question_finds_what_faiss_finds():
+    """One query is searched as a matrix product over FAISS's own vectors: the same passages, the same scores."""
+    vectors = unit_vectors(3000, dim=64, seed=3)
+    index = DenseIndex.build(vectors)
+    query = unit_vectors(1, dim=64, seed=4)
+    for k in (1, 10, 2999, 3000, 5000):
+        scores, ids = index.search(query, k)
+        faiss_scores, faiss_ids = index.index.search(query, min(k, 3000))
+        assert ids.shape == faiss_ids.shape == (1, min(k, 3000))
+        assert ids.dtype == np.int64 and scores.dtype == np.float32
+        assert np.allclose(scores, faiss_scores, atol=1e-6)
+        assert (np.diff(scores[0]) <= 0).all()
+        assert set(ids[0][:10].tolist()) == set(faiss_ids[0][:10].tolist())

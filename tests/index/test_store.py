@@ -27,11 +27,13 @@ def test_manifest_says_what_built_the_index(fake_engine: Engine, fake_config: Co
     manifest = json.loads((store.version_dir(fake_config.index_dir) / "manifest.json").read_text())
     assert manifest == store.read_manifest(fake_config.index_dir)
     assert manifest["format_version"] == store.FORMAT_VERSION and manifest["build_id"]
-    assert manifest["model"] == {"name": FakeEmbedder.name, "dimension": FakeEmbedder.dimension}
+    # what ran the model: "onnxruntime" or "torch" for the shipped one, nothing for the fake
+    assert manifest["model"] == {"name": FakeEmbedder.name, "dimension": FakeEmbedder.dimension, "runtime": ""}
     assert set(manifest["corpus"]["files"]) == {"000_c89290b5e323cd66.txt", "001_e793e9aa13ba7357.txt"}
     assert manifest["counts"]["sources"] == 2 and manifest["counts"]["passages"] == len(fake_engine.index.passages)
     assert manifest["counts"]["embedded"] + manifest["counts"]["reused"] == manifest["counts"]["passages"]
-    assert manifest["libraries"]["faiss-cpu"] and manifest["built_at"].endswith("Z")
+    assert manifest["libraries"]["faiss-cpu"] and manifest["libraries"]["onnxruntime"]
+    assert manifest["built_at"].endswith("Z")
     assert not any(p.suffix in (".pkl", ".pickle") for p in fake_config.index_dir.rglob("*"))
 
 
