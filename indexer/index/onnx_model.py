@@ -7,8 +7,8 @@ PyTorch gives to within 3e-7 (cosine 1.000000 over 1,426 sentences of NIH abstra
 not depend on the batch at any length from 3 to 256 word pieces (measured at every batch size from 2 to 64), so
 the embedder's batching keeps a text's vector independent of its neighbours.
 
-When ONNX Runtime or the export is not available (another platform, an unwritable cache), `onnx_session`
-returns None and the embedder runs the model with PyTorch.
+A cached graph that cannot be read is exported again. When ONNX Runtime or the export is not available (another
+platform, an unwritable cache), `onnx_session` returns None and the embedder runs the model with PyTorch.
 """
 
 from __future__ import annotations
@@ -97,17 +97,21 @@ def onnx_session(transformer: Callable[[], object], weights: Path, threads: int)
     except ImportError:
         log.info("ONNX Runtime is not installed: the model runs with PyTorch.")
         return None
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # Idle workers sleep instead of spinning: a question encodes in a few milliseconds and then searches;
+    # spinning workers would hold both cores while the search and the other sessions' work wait.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         path = cache_dir() / f"{graph_key(weights)}.onnx"
-        if not path.is_file():
-            log.info("Exporting the model's graph for ONNX Runtime to %s (once) …", path)
-            export_graph(transformer(), path)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        # Idle workers sleep instead of spinning: a question encodes in a few milliseconds and then searches;
-        # spinning workers would hold both cores while the search and the other sessions' work wait.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        if path.is_file():
+            try:
+                return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            except Exception as e:  # noqa: BLE001 (a damaged cached graph is made again below)
+                log.warning("The cached graph %s cannot be read (%s): exporting it again.", path, e)
+        log.info("Exporting the model's graph for ONNX Runtime to %s (once) …", path)
+        export_graph(transformer(), path)
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as e:  # noqa: BLE001 (any failure here leaves PyTorch, which always works)
         log.warning("ONNX Runtime could not run the model (%s): it runs with PyTorch.", e)

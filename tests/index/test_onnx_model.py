@@ -100,3 +100,15 @@ def test_asking_with_onnx_runtime_never_imports_pytorch(real_embedder):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300,
                           cwd=Path(__file__).resolve().parents[2])
     assert done.stdout.split() == ["onnxruntime", "False", "False"], done.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_a_damaged_cached_graph_is_exported_again(real_embedder, monkeypatch, tmp_path):
+    monkeypatch.setenv("INDEXER_CACHE_DIR", str(tmp_path))
+    from indexer.config import model_path
+    weights = onnx_model.Path(model_path()) / "model.safetensors"
+    graph = onnx_model.cache_dir() / f"{onnx_model.graph_key(weights)}.onnx"
+    graph.parent.mkdir(parents=True)
+    graph.write_bytes(b"half a graph")
+    session = onnx_model.onnx_session(lambda: real_embedder.model[0].auto_model, weights, 1)
+    assert session is not None and graph.stat().st_size > 1_000_000
