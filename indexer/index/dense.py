@@ -95,8 +95,8 @@ class DenseIndex:
 
     def _exact_one(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """One question against every vector as one matrix product over FAISS's own copy of the vectors (no copy
-        made): about 1.6 ms at 40,000 vectors against FAISS's 2.7 ms for a single query on this machine, whose
-        search of one query is a loop the BLAS does not run. Best first; equal scores in passage order."""
+        made): 2.4 ms at 40,008 vectors against 2.8 ms for FAISS's search of a single query on this machine, a
+        loop the BLAS does not run. Best first; equal scores in passage order."""
         n, dim = len(self), self.dimension
         vectors = faiss.rev_swig_ptr(self.index.get_xb(), n * dim).reshape(n, dim)
         scores = vectors @ query
