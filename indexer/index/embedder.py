@@ -25,6 +25,7 @@ import numpy as np
 from indexer.config import MODEL_NAME, model_path
 from indexer.index.batching import BatchingEncoder
 from indexer.index.onnx_model import mean_pooled, onnx_session
+from indexer.ingest.windows import max_seq_length
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +112,9 @@ class MiniLMEmbedder:
         encodings = self.tokenizer.encode_batch(texts)
         for rows in same_length_batches([len(e.ids) for e in encodings], self.batch_size):
             if self.session is not None:
-                vectors = mean_pooled(self.session, {
+                vectors = mean_pooled(self.session, {  # one text per row: token types are all 0 (made there)
                     "input_ids": np.array([encodings[i].ids for i in rows], dtype=np.int64),
-                    "attention_mask": np.array([encodings[i].attention_mask for i in rows], dtype=np.int64),
-                    "token_type_ids": np.array([encodings[i].type_ids for i in rows], dtype=np.int64)})
+                    "attention_mask": np.array([encodings[i].attention_mask for i in rows], dtype=np.int64)})
             else:
                 vectors = self.model.encode([texts[i] for i in rows], batch_size=len(rows), normalize_embeddings=True,
                                             convert_to_numpy=True, show_progress_bar=False)
@@ -134,8 +134,7 @@ def model_tokenizer(path: Path):
 
     tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
     tokenizer.no_padding()
-    window = json.loads((path / "sentence_bert_config.json").read_text(encoding="utf-8"))["max_seq_length"]
-    tokenizer.enable_truncation(max_length=int(window))
+    tokenizer.enable_truncation(max_length=max_seq_length(path / "sentence_bert_config.json"))
     return tokenizer
 
 

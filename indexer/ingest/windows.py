@@ -38,7 +38,7 @@ class TokenCounter:
 
     def __init__(self, model_path: Path | str) -> None:
         path = Path(model_path)
-        self.max_tokens = _max_seq_length(path / "sentence_bert_config.json")
+        self.max_tokens = max_seq_length(path / "sentence_bert_config.json")
         tokenizer_file = path / "tokenizer.json"
         self._tokenizer = None
         if tokenizer_file.is_file():
@@ -65,7 +65,8 @@ def estimate_tokens(text: str) -> int:
     return math.ceil(len(text.strip()) / CHARS_PER_TOKEN)
 
 
-def _max_seq_length(config: Path) -> int:
+def max_seq_length(config: Path) -> int:
+    """The model's window in word pieces, special tokens included, from its sentence_bert_config.json."""
     try:
         value = json.loads(config.read_text(encoding="utf-8")).get("max_seq_length")
     except (OSError, ValueError, AttributeError):
