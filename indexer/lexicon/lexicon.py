@@ -107,8 +107,13 @@ class Lexicon:
         """The names of a generic drug that can tell whether a text speaks of it: itself, then itself without the
         dosage form it ends in (`without_form`), then its brands and synonyms of four letters or more, in words (not
         codes such as "c/t/s"), that are not everyday English words meaning something else first
-        (`english.COMMON_WORD`)."""
+        (`english.COMMON_WORD`). A curated or WordNet generic that the drug dictionary files under another generic
+        (WordNet's "diclofenac sodium" is the dictionary's "diclofenac") has that generic's names too: the two
+        dictionaries name the same medicine differently, and sources write the shorter name."""
         names = [generic, *sorted(self._aliases.get(generic, ())), *self.drug_names.names_of(generic)]
+        for other in self.drug_names.generics(generic):
+            if other != generic:
+                names += [other, *self.drug_names.names_of(other)]
         base = self.without_form(generic)
         return tuple(dict.fromkeys(n for n in names[:1] + [base] + names[1:]
                                    if n and (n in (generic, base) or _telling(n))))

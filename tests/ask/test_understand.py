@@ -63,6 +63,19 @@ def test_a_brand_is_found_in_sources_that_name_its_medicine_without_the_form(cor
     assert engine.ask("what is nicoderm", k=1).hits[0].passage.source_id == "quitting"
 
 
+def test_a_salt_named_in_the_question_is_found_in_sources_that_write_the_drug_alone(corpus_dir, fake_config,
+                                                                                     fake_embedder, drug_names):
+    # WordNet's generic of Voltaren is "diclofenac sodium"; the drug dictionary files that name under "diclofenac",
+    # and sources write "diclofenac".
+    (corpus_dir / "stomach.txt").write_text("Protecting the stomach\n\nTaken for a long time, painkillers like "
+                                            "diclofenac can lead to ulcers in the stomach.\n", encoding="utf-8")
+    engine = Engine.open(fake_config, embedder=fake_embedder, drug_names=drug_names)
+    for question in ("gastritis when taking diclofenac sodium", "gastritis when taking voltaren"):
+        drug = engine.reader.read(question).drugs[0]
+        assert (drug.generic, drug.named) == ("diclofenac sodium", True) and "diclofenac" in drug.source_names
+    assert engine.ask("gastritis when taking diclofenac sodium", k=1).hits[0].passage.source_id == "stomach"
+
+
 def test_words_and_drugs_the_sources_never_mention_are_reported(read):
     understood = read("Can I drink alcohol or take Adderall with ketamine?")
     assert {"drink", "alcohol", "Adderall"} <= set(understood.unmatched)
