@@ -107,12 +107,13 @@ class Lexicon:
         """The names of a generic drug that can tell whether a text speaks of it: itself, then itself without the
         dosage form it ends in (`without_form`), then its brands and synonyms of four letters or more, in words (not
         codes such as "c/t/s"), that are not everyday English words meaning something else first
-        (`english.COMMON_WORD`). A curated or WordNet generic that the drug dictionary files under another generic
-        (WordNet's "diclofenac sodium" is the dictionary's "diclofenac") has that generic's names too: the two
-        dictionaries name the same medicine differently, and sources write the shorter name."""
+        (`english.COMMON_WORD`). A curated or WordNet generic that the drug dictionary files under a shorter or
+        longer name of the same medicine (`same_medicine`: WordNet's "diclofenac sodium" is the dictionary's
+        "diclofenac") has that name's names too: the two dictionaries name a salt or form differently, and sources
+        write the shorter name."""
         names = [generic, *sorted(self._aliases.get(generic, ())), *self.drug_names.names_of(generic)]
         for other in self.drug_names.generics(generic):
-            if other != generic:
+            if other != generic and same_medicine(generic, other):
                 names += [other, *self.drug_names.names_of(other)]
         base = self.without_form(generic)
         return tuple(dict.fromkeys(n for n in names[:1] + [base] + names[1:]
@@ -127,6 +128,15 @@ class Lexicon:
             end -= 1
         base = " ".join(parts[:end])
         return base if end < len(parts) and len(base) >= 4 else ""
+
+
+def same_medicine(name: str, other: str) -> bool:
+    """Whether the words of one name begin the other's: the same medicine, one name adding a salt, form or variant
+    ("diclofenac sodium" and "diclofenac", "amphotericin" and "amphotericin b"). A brand the drug dictionary files
+    under one of its products (Maalox under loperamide) is not."""
+    first, second = words(name), words(other)
+    shorter, longer = sorted((first, second), key=len)
+    return bool(shorter) and longer[: len(shorter)] == shorter
 
 
 def _telling(name: str) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from bench.common import DEFAULT_EXT
 from indexer.lexicon import Lexicon
 from indexer.lexicon.classes import load_drug_classes, load_wordnet, match_phrases
+from indexer.lexicon.lexicon import same_medicine
 from indexer.text.tokens import COMPOUND
 from scripts.derive_drug_classes import derive
 
@@ -51,6 +52,22 @@ def test_a_generic_that_ends_in_its_form_is_also_known_without_it(lexicon, gener
     assert lexicon.without_form(generic) == base
     if base:
         assert lexicon.names_of(generic)[:2] == (generic, base)
+
+
+@pytest.mark.parametrize("generic, other, same", [
+    ("diclofenac sodium", "diclofenac", True), ("amphotericin", "amphotericin b", True),
+    ("maalox", "loperamide", False),  # a brand the drug dictionary files under one of its products
+    ("naproxen", "naproxen", True), ("insulin", "insulin lispro", True), ("procaine", "procainamide", False),
+])
+def test_names_of_one_medicine_are_told_from_names_of_another(generic, other, same):
+    assert same_medicine(generic, other) is same
+
+
+def test_a_generic_has_the_names_the_drug_dictionary_files_it_under_when_they_name_the_same_medicine(lexicon):
+    assert lexicon.drug_names.generics("diclofenac sodium") == ["diclofenac"]  # WordNet says "diclofenac sodium"
+    assert {"diclofenac", "cambia"} <= set(lexicon.names_of("diclofenac sodium"))  # and its brands
+    assert lexicon.drug_names.generics("maalox") == ["loperamide"]
+    assert "loperamide" not in lexicon.names_of("maalox")
 
 
 def test_drug_names_written_in_the_plural_are_found_but_english_plurals_are_left_alone(lexicon):
