@@ -14,7 +14,7 @@ from typing import TypeVar
 import numpy as np
 
 from indexer.ask.coverage import DEPTH, TOP, Coverage, CoverageModel, Evidence, gather, judge
-from indexer.ask.question_vectors import question_vectors
+from indexer.ask.question_vectors import message_vector, question_vectors
 from indexer.ask.reading import QuestionReader, Understanding
 from indexer.ask.rerank import FEATURES, RerankModel, candidate_features, named_share
 from indexer.ask.search import Hit, Ranked, hybrid_rank
@@ -204,8 +204,12 @@ class Engine:
         similarity of the question's topic."""
         allowed = self._mask(sources)
         understood = self.reader.read(question)
-        vector, topic_vector = question_vectors(self.embedder, [understood.search_text, understood.topic_text or "?"],
-                                                self.tokens)
+        texts = [understood.search_text, understood.topic_text or "?"]
+        vectors = question_vectors(self.embedder, texts + [understood.asking_text] * bool(understood.asking_text),
+                                   self.tokens)
+        vector, topic_vector = vectors[0], vectors[1]
+        if understood.asking_text:
+            vector = message_vector(vector, vectors[2])
         depth = max(k, self.rerank_model.depth) if self.config.rerank else k
         ranked = hybrid_rank(
             self.index.dense, self.index.lexical, vector, list(understood.search_terms),

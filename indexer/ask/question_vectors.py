@@ -6,6 +6,11 @@ keep the story and lose the question, which usually comes last. A text longer th
 sentence ends into pieces that fit (`ingest.windows.cut_to_window`, as passages are cut), and its vector is the
 mean of its pieces' vectors weighted by their length in word pieces, normalised: the model's own mean pooling,
 over all of the question's words. A text that fits is encoded as it is.
+
+Of a message whose story surrounds its question, the mean pooling weighs every word alike, so the story outweighs
+the question. Its vector is the normalised sum of the whole message's vector and its asking sentences' vector
+(`message_vector`): what it asks counts as much as everything it says, and the story keeps what the question
+leaves to it ("My son has ADHD. What are the side effects of his medicine?").
 """
 
 from __future__ import annotations
@@ -35,3 +40,10 @@ def question_vectors(embedder: Embedder, texts: list[str], counter: TokenCounter
         out[n] = vectors[row] if len(parts) == 1 else pooled(vectors[rows], [max(1, counter(p)) for p in parts])
         row += len(parts)
     return out
+
+
+def message_vector(whole: np.ndarray, asking: np.ndarray) -> np.ndarray:
+    """The vector of a message from its whole text's and its asking sentences' (see the module docstring)."""
+    summed = np.asarray(whole, dtype=np.float32) + np.asarray(asking, dtype=np.float32)
+    norm = float(np.linalg.norm(summed))
+    return summed / norm if norm > 0 else np.asarray(whole, dtype=np.float32)

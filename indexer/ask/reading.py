@@ -7,7 +7,9 @@ the question is decided from it and from the hits, in `coverage.py`.
 A message of several sentences ("Hello. My mother takes warfarin. Can she take aspirin? Thank you.") is searched
 whole, but its topic (what coverage judges, and the words reported as missing) is what its questions ask: the
 sentences that end in "?". A greeting, a sign-off or the story around a question is not what must be answered.
-A message with no such sentence, or with only such sentences, is read whole.
+The asking sentences are also kept apart (`asking_text`, with the names the search adds), so that the question's
+vector can weigh them as much as the whole message (`question_vectors.message_vector`). A message with no such
+sentence, or with only such sentences, is read whole.
 """
 
 from __future__ import annotations
@@ -73,6 +75,7 @@ class Understanding:
     key_terms: tuple[str, ...] = ()  # terms of the question and of the source words it was expanded with
     topic_terms: tuple[str, ...] = ()  # stemmed words of the question that name neither a drug nor a class
     topic_text: str = ""  # the question without the drugs and classes it names ("How much does cost?")
+    asking_text: str = ""  # of a message, its sentences that ask, with the names searched; "" for a question
 
     @property
     def unknown_drugs(self) -> tuple[str, ...]:
@@ -128,7 +131,8 @@ class QuestionReader:
         found = list(COMPOUND.finditer(corrected))
         fixed = [m.group() for m in found]
         folded = [fold(t) for t in fixed]
-        context = _context_tokens(corrected, [m.start() for m in found])
+        asking_spans, context_spans = _by_asking(corrected)
+        context = {j for j, m in enumerate(found) if any(a <= m.start() < b for a, b in context_spans)}
         covered: set[int] = set()  # tokens already read as a name
         found_drugs, found_classes = self._names(fixed, folded, covered)
         expansions = self._abbreviations(folded, covered)
@@ -154,7 +158,9 @@ class QuestionReader:
         unmatched.extend(self._unmatched_words(fixed, folded, covered | context))
         expansions = [e for e in dict.fromkeys(expansions) if fold(e) not in fold(corrected)]
         added = [d for d in dict.fromkeys(described) if fold(d) not in fold(corrected)] + expansions
-        search_text = corrected if not added else f"{corrected} ({', '.join(added)})"
+        named = f" ({', '.join(added)})" if added else ""
+        search_text = corrected + named
+        asking_text = " ".join(corrected[a:b] for a, b in asking_spans) + named if asking_spans else ""
         asking = self.lexicon.question_terms
         topic = [t for j, word in enumerate(folded) if j not in covered and j not in context for t in terms(word)
                  if t not in asking and not t.isdigit()]
@@ -172,6 +178,7 @@ class QuestionReader:
             key_terms=tuple(dict.fromkeys(terms(" ".join([corrected, *expansions])))),
             topic_terms=tuple(dict.fromkeys(topic)),
             topic_text=topic_text,
+            asking_text=asking_text,
         )
 
     # -- steps --------------------------------------------------------------------------------------------
@@ -251,14 +258,14 @@ class QuestionReader:
         ]
 
 
-def _context_tokens(text: str, starts: list[int]) -> set[int]:
-    """The tokens (by their start offsets) of a message's sentences that do not ask, when some of its sentences
-    ask (end in "?") and some do not; none otherwise."""
+def _by_asking(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The spans of a message's sentences that ask (end in "?") and of those that do not, when it has both; two
+    empty lists otherwise (the text is read whole)."""
     sentences = split_sentences(text)
-    context = [(a, b) for a, b in sentences if not _asks(text[a:b])]
-    if len(context) in (0, len(sentences)):
-        return set()
-    return {j for j, start in enumerate(starts) if any(a <= start < b for a, b in context)}
+    asking = [(a, b) for a, b in sentences if _asks(text[a:b])]
+    if len(asking) in (0, len(sentences)):
+        return [], []
+    return asking, [span for span in sentences if span not in asking]
 
 
 def _asks(sentence: str) -> bool:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import ConfigError, Engine, QuestionError
+from indexer import Config, ConfigError, Engine, QuestionError
 
 
 def test_answers_come_best_first_with_both_component_scores(fake_engine: Engine):
@@ -109,3 +109,19 @@ def test_the_passages_terms_the_index_keeps_are_those_of_their_ranking_text(fake
     index.lexical.sequences = None  # as an index saved before the terms were kept
     assert fake_engine._passage_terms_list(0) == fake_engine._make_passage_terms(0)
     assert fake_engine.to_json(fake_engine.ask(question)) == kept
+
+
+def test_in_a_message_the_question_outweighs_a_longer_story(tmp_path, fake_embedder, drug_names):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "garden.txt").write_text("Gardens\n\nOn a farm near the river, a grandmother grows tomatoes, beans, "
+                                       "squash and sunflowers every summer.\n", encoding="utf-8")
+    (corpus / "ketamine.txt").write_text("Ketamine\n\nHow long ketamine stays in the body: ketamine leaves the body "
+                                         "within about a day.\n", encoding="utf-8")
+    config = Config(corpus_dir=corpus, index_dir=tmp_path / "index", model_name=fake_embedder.name, rerank=False,
+                    dense_weight=1.0, sparse_weight=0.0)
+    engine = Engine.open(config, embedder=fake_embedder, drug_names=drug_names)
+    story = "My grandmother grows tomatoes, beans, squash and sunflowers on her farm near the river every summer."
+    question = "How long does ketamine stay in the body?"
+    assert engine.ask(story, k=1).hits[0].passage.source_id == "garden"
+    assert engine.ask(f"{story} {question}", k=1).hits[0].passage.source_id == "ketamine"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from indexer.ask.question_vectors import question_vectors
+from indexer.ask.question_vectors import message_vector, question_vectors
 from indexer.config import model_path
 from indexer.ingest.windows import TokenCounter
 from tests.fakes import FakeEmbedder
@@ -44,3 +44,10 @@ def test_a_long_question_keeps_its_last_sentence():
     pooled = sum(counter(q) * v for q, v in zip(pieces, FakeEmbedder().encode_queries(pieces), strict=True))
     assert np.allclose(vector[0], pooled / np.linalg.norm(pooled), atol=1e-5)
     assert np.allclose(vector[1], FakeEmbedder().encode_queries([QUESTION])[0])  # the short one is unchanged
+
+
+def test_a_message_vector_weighs_what_it_asks_as_much_as_the_whole_message():
+    whole, asking = FakeEmbedder().encode_queries([STORY + QUESTION, QUESTION])
+    vector = message_vector(whole, asking)
+    assert np.isclose(np.linalg.norm(vector), 1.0)
+    assert np.isclose(vector @ whole, vector @ asking) and vector @ asking > whole @ asking

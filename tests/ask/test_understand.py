@@ -94,6 +94,16 @@ def test_in_a_message_the_topic_is_what_its_questions_ask(read):
     assert "Adderall" in read("I take Adderall every day. Is ketamine safe for me? Thanks.").unknown_drugs
 
 
+def test_a_message_keeps_its_asking_sentences_apart_for_the_question_vector(read):
+    message = "I take Zoloft every morning. My doctor suggested ketamine. Is it safe together? Thanks a lot."
+    understood = read(message)
+    assert understood.search_text.startswith("I take Zoloft")
+    assert understood.asking_text.startswith("Is it safe together?")
+    assert understood.asking_text.endswith(understood.search_text[len(understood.corrected):])  # the names searched
+    assert read("Is ketamine safe with Zoloft?").asking_text == ""  # a question is its own asking part
+    assert read("I take Zoloft. Tell me about ketamine.").asking_text == ""  # nothing asks: read whole
+
+
 def test_a_message_without_a_question_mark_is_read_whole(read):
     understood = read("Greetings from Wisconsin. Tell me about ketamine and alcohol.")
     assert {"Wisconsin", "alcohol"} <= set(understood.unmatched)
