@@ -205,8 +205,9 @@ class Engine:
         allowed = self._mask(sources)
         understood = self.reader.read(question)
         texts = [understood.search_text, understood.topic_text or "?"]
-        vectors = question_vectors(self.embedder, texts + [understood.asking_text] * bool(understood.asking_text),
-                                   self.tokens)
+        if understood.asking_text:
+            texts.append(understood.asking_text)
+        vectors = question_vectors(self.embedder, texts, self.tokens)
         vector, topic_vector = vectors[0], vectors[1]
         if understood.asking_text:
             vector = message_vector(vector, vectors[2])

@@ -158,9 +158,9 @@ class QuestionReader:
         unmatched.extend(self._unmatched_words(fixed, folded, covered | context))
         expansions = [e for e in dict.fromkeys(expansions) if fold(e) not in fold(corrected)]
         added = [d for d in dict.fromkeys(described) if fold(d) not in fold(corrected)] + expansions
-        named = f" ({', '.join(added)})" if added else ""
-        search_text = corrected + named
-        asking_text = " ".join(corrected[a:b] for a, b in asking_spans) + named if asking_spans else ""
+        added_names = f" ({', '.join(added)})" if added else ""
+        search_text = corrected + added_names
+        asking_text = " ".join(corrected[a:b] for a, b in asking_spans) + added_names if asking_spans else ""
         asking = self.lexicon.question_terms
         topic = [t for j, word in enumerate(folded) if j not in covered and j not in context for t in terms(word)
                  if t not in asking and not t.isdigit()]
