@@ -17,6 +17,8 @@ import streamlit as st
 from indexer import IndexerError, IndexMismatch
 from ui.ask import render_ask, render_question_box
 from ui.check import render_check
+from ui.editors import is_editor, render_sign_in
+from ui.following import follow_sources
 from ui.html import COPY_SCRIPT, CSS, md_escape
 from ui.reader import close_source, render_reader
 from ui.resources import current_engine, rebuild, unbuilt_config
@@ -57,12 +59,17 @@ def main() -> None:
             engine = current_engine()
     except IndexMismatch as e:
         st.error(md_escape(e))
-        if st.button("Rebuild the index", type="primary", key="rebuild-broken"):
+        render_sign_in()
+        if not is_editor():
+            st.caption("An editor can rebuild the index.")
+        elif st.button("Rebuild the index", type="primary", key="rebuild-broken"):
             rebuild(unbuilt_config())
         return
     except IndexerError as e:
         st.error(md_escape(e))
         return
+    follow_sources(engine)
+    render_sign_in()
     render_stale_notice(engine, view)
     if st.session_state.get("flash"):
         st.success(md_escape(st.session_state.pop("flash")))

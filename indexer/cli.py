@@ -70,11 +70,21 @@ def parser() -> argparse.ArgumentParser:
     )
     d.add_argument("inputs", nargs="+", metavar="PATH_OR_URL", help=".html, .pdf, .docx, .txt or .md files, or URLs")
     d.add_argument("--no-index", action="store_true", help="only write the corpus files; do not update the index")
+    d.add_argument("--allow-private-addresses", action="store_true",
+                   help="also fetch URLs on this computer or a private network (an intranet); by default only "
+                        "public addresses are fetched")
     common(d)
 
     r = sub.add_parser("remove", help="remove a source (its file, original and metadata) from the corpus and index")
     r.add_argument("source_id", metavar="SOURCE_ID", help="the source's id (as in sources.toml or `ask --json`)")
     common(r)
+
+    sub.add_parser(
+        "editor-password", help="make the hash of an editor password for the page (read without echo)",
+        description="Reads a password (twice, without echo; or one line of standard input when it is not a terminal) "
+                    "and prints the line to put in the server's environment, KETAMINE_EDITOR_PASSWORD_HASH=…, or in "
+                    ".streamlit/secrets.toml as editor_password_hash. The password itself is not stored.",
+    )
     return p
 
 
@@ -82,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     try:
-        config = Config(corpus_dir=args.corpus, index_dir=args.index)
+        config = Config(corpus_dir=getattr(args, "corpus", Config.corpus_dir),
+                        index_dir=getattr(args, "index", Config.index_dir))
         if getattr(args, "k", None) is not None:
             config.check_k(args.k)
         return COMMANDS[args.command](args, config)
@@ -144,13 +155,13 @@ def _quiet(*loggers: str):
             target.setLevel(level)
 
 
-def _open_engine(config: Config):
+def _open_engine(config: Config, embedder=None):
     from indexer.ask.engine import Engine
 
     def on_build(status) -> None:
         print(f"{status.reason} Building the index now …", file=sys.stderr)
 
-    return Engine.open(config, build=True, progress=False, on_build=on_build)
+    return Engine.open(config, embedder=embedder, build=True, progress=False, on_build=on_build)
 
 
 def cmd_ask(args, config: Config) -> int:
@@ -162,6 +173,8 @@ def cmd_ask(args, config: Config) -> int:
     questions = [args.question] if args.question != "-" else _stdin_lines()
     status = 0
     for question in questions:
+        if engine.replaced_on_disk():  # a build, add or removal switched the index: answer from the live one
+            engine = _open_engine(config, embedder=engine.embedder)
         try:
             answer = engine.ask(question, k=args.k)
         except (ConfigError, IndexerError) as e:
@@ -260,7 +273,8 @@ def cmd_add(args, config: Config) -> int:
     from indexer.index.adding import add_sources
     from indexer.ingest.sources import warning_lines
 
-    report = add_sources(config, args.inputs, update_index=not args.no_index)
+    report = add_sources(config, args.inputs, update_index=not args.no_index,
+                         allow_private_addresses=args.allow_private_addresses)
     if report.build is not None:
         for warning in warning_lines(report.build.warnings):
             print(f"warning: {warning}", file=sys.stderr)
@@ -276,5 +290,20 @@ def cmd_remove(args, config: Config) -> int:
     return 0
 
 
+def cmd_editor_password(args, config: Config) -> int:
+    import getpass
+
+    from indexer.access import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("Editor password: ")
+        if getpass.getpass("Again: ") != password:
+            raise ConfigError("The two passwords differ. Nothing was made; run the command again.")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    print(f"KETAMINE_EDITOR_PASSWORD_HASH='{hash_password(password)}'")
+    return 0
+
+
 COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check, "add": cmd_add,
-            "remove": cmd_remove}
+            "remove": cmd_remove, "editor-password": cmd_editor_password}

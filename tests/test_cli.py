@@ -112,6 +112,32 @@ def test_ask_reads_questions_from_stdin_one_answer_per_line(cli):
     assert answers[1]["results"], "uncovered questions still show the nearest passages"
 
 
+def test_a_stream_never_cites_a_source_removed_while_it_runs(cli, monkeypatch, capsys):
+    """`ask -` answers each line from the live index: a source removed between two questions is not cited."""
+    from indexer.cli import main
+    from indexer.config import Config
+    from indexer.index.removal import remove_source
+
+    assert cli("build")[0] == 0
+    capsys.readouterr()
+    question = "Which psychiatric medications are safe to take with ketamine?"
+
+    class Lines:
+        def __iter__(self):
+            yield question + "\n"
+            embedder = FakeEmbedder()
+            embedder.name = MODEL_NAME
+            remove_source(Config(), "aureo", embedder=embedder)  # another process, as far as the stream knows
+            yield question + "\n"
+
+    monkeypatch.setattr(sys, "stdin", Lines())
+    assert main(["ask", "-", "--json", "--k", "10"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert "aureo" in {r["source_id"] for r in first["results"]}
+    assert "aureo" not in {r["source_id"] for r in second["results"]}
+    assert all(Path(r["source"]).exists() for r in second["results"])
+
+
 def test_ask_text_output_shows_citations(cli):
     code, out, _ = cli("ask", "What is the phone number of Balanced Ketamine?")
     assert code == 0

@@ -7,11 +7,12 @@ import streamlit as st
 from indexer import Engine, Hit, IndexerError, QuestionError
 from indexer.ask.coverage import PARTLY
 from indexer.ask.reading import check_question
+from ui.fairness import Busy, is_heavy_question
 from ui.highlight import Marks, mark_answer
 from ui.html import card_html, copy_button_html, md_escape, read_as_html
 from ui.links import link_params
 from ui.reader import close_source, open_source
-from ui.resources import DEFAULTS
+from ui.resources import DEFAULTS, heavy_turn
 
 MAX_SHOWN = 20
 
@@ -73,8 +74,9 @@ def render_ask(engine: Engine) -> None:
         st.info("Choose at least one source to search (in the sidebar).")
         return
     try:
-        answer = engine.ask(question, k=k, sources=sources)
-    except IndexerError as e:
+        with heavy_turn(is_heavy_question(question)):
+            answer = engine.ask(question, k=k, sources=sources)
+    except (IndexerError, Busy) as e:
         st.error(md_escape(e))
         return
     marks = mark_answer(answer, engine.embedder, engine.question_terms)

@@ -33,8 +33,11 @@ from indexer.check.verdicts import (
     read_draft,
 )
 from indexer.errors import IndexerError
+from ui.fairness import Busy
 from ui.html import esc, md_escape
+from ui.resources import heavy_turn
 
+MAX_DRAFT_UPLOAD_MB = 5  # a draft is at most MAX_DRAFT_CHARS characters; a .docx of it is far smaller than this
 DETAILS_SHOWN = 200  # sentences listed in detail (the downloads have them all)
 COLOURS = {"conflicts": "#f3d9ff", "verbatim": "#d7f5dd", "changed": "#fff1bf", "paraphrase": "#dbe9ff",
            "unsupported": "#ffd9d6"}
@@ -177,7 +180,10 @@ def render_check(engine) -> None:
     st.caption("Paste a draft (or upload a .txt, .md or .docx file) to see, for each sentence, whether the sources say it, "
                f"in what words, and where. Up to {MAX_DRAFT_CHARS:,} characters.")
     st.text_area("Draft", key="check_text", height=200, placeholder="Paste the draft here…")
-    st.file_uploader("…or upload a draft", type=["txt", "md", "docx"], key="check_upload", on_change=_uploaded)
+    st.file_uploader("…or upload a draft", type=["txt", "md", "docx"], key="check_upload", on_change=_uploaded,
+                     max_upload_size=MAX_DRAFT_UPLOAD_MB,
+                     help=f"A draft of up to {MAX_DRAFT_CHARS:,} characters (a .docx file up to "
+                          f"{MAX_DRAFT_UPLOAD_MB} MB).")
     st.button("Check wording", type="primary", on_click=_submit, key="check_button")
     if st.session_state.get("check_error"):
         st.error(md_escape(st.session_state.check_error), icon=":material/error:")
@@ -186,9 +192,9 @@ def render_check(engine) -> None:
     if draft is None:
         return
     try:
-        with st.spinner("Comparing the draft with the sources…"):
+        with heavy_turn(True), st.spinner("Comparing the draft with the sources…"):
             report = _checked(span_index(engine).key, draft, engine)
-    except IndexerError as e:
+    except (IndexerError, Busy) as e:
         st.error(md_escape(e), icon=":material/error:")
         return
     render_report(report)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import streamlit as st
@@ -13,6 +15,8 @@ from indexer import Config, Engine, IndexerError, index_status
 from indexer.index import embedder as embedders
 from indexer.index.build import IndexStatus, update_index
 from indexer.ingest.sources import warning_lines
+from ui.editors import NotAnEditor, is_editor, require_editor
+from ui.fairness import FairGate
 from ui.highlight import VectorCache
 from ui.html import md_escape
 
@@ -46,6 +50,33 @@ def rebuild_lock() -> threading.Lock:
     return threading.Lock()
 
 
+@st.cache_resource(show_spinner=False)
+def heavy_work() -> FairGate:
+    """The one gate heavy work of every session goes through (see ui/fairness.py)."""
+    return FairGate()
+
+
+@contextmanager
+def heavy_turn(heavy: bool) -> Iterator[None]:
+    """Inside the block, this session holds a turn of the heavy-work gate (when `heavy`); light work passes
+    straight through. Raises fairness.Busy when the session already has heavy work waiting or running."""
+    if not heavy:
+        yield
+        return
+    gate = heavy_work()
+    waiting = st.spinner("Waiting for other long requests to finish…") if gate.occupied() else nullcontext()
+    with waiting, gate.turn(session_id()):
+        yield
+
+
+def session_id() -> str:
+    """This browser session's id (Streamlit's), which the fairness gate counts turns by."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "no-session"
+
+
 @st.cache_data(ttl=10, show_spinner=False)
 def corpus_status(corpus_dir: str, index_dir: str, model_name: str) -> IndexStatus:
     return index_status(Config(corpus_dir=Path(corpus_dir), index_dir=Path(index_dir), model_name=model_name))
@@ -67,6 +98,7 @@ def reload_engine(message: str) -> None:
     load_engine.clear()
     corpus_status.clear()
     st.session_state.flash = message
+    st.session_state.own_change = True
     st.rerun()
 
 
@@ -82,7 +114,12 @@ def unbuilt_config() -> Config:
 
 def rebuild(config: Config) -> None:
     """Bring the index up to date (only new or changed passages are embedded) and load it. Other sessions keep
-    the old one until the new one is in place."""
+    the old one until the new one is in place. Editors only."""
+    try:
+        require_editor()
+    except NotAnEditor as e:
+        st.error(str(e))
+        return
     lock = rebuild_lock()
     if not lock.acquire(blocking=False):
         st.info("A rebuild is already running. Reload the page in a moment.")
@@ -101,6 +138,10 @@ def rebuild(config: Config) -> None:
 
 
 def render_rebuild_button(engine: Engine, key: str) -> None:
-    """The Rebuild button, wherever the page tells the user the index is out of date."""
+    """The Rebuild button, wherever the page tells the user the index is out of date: for an editor; a reader is
+    told that an editor can rebuild it."""
+    if not is_editor():
+        st.caption("An editor can rebuild the index.")
+        return
     if st.button("Rebuild the index", type="primary", key=key, icon=":material/refresh:"):
         rebuild(engine.config)

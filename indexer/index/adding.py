@@ -2,7 +2,11 @@
 its `sources.toml` entry written to the corpus folder, and its passages embedded into the index — together, or
 nothing changes.
 
-Every input is converted first; one that fails stops the whole command before anything is written. Then, under
+Every input is converted first; one that fails stops the whole command before anything is written. What is
+added is untrusted: each document is converted in a child process held to size, time and memory limits, a URL is
+fetched from public addresses only unless `allow_private_addresses` (the command line's `--allow-private-addresses`),
+and with `public_urls_only=True` (the page) text inputs are visitors' URLs only, never paths, and uploads come as
+`Upload` (a name and bytes). Then, under
 the index's build lock, the new index version is built from the corpus plus the new sources (only their passages
 are embedded; every other vector is reused), and the files are written just before the index's pointer switches
 (`folder.Commit`); if the switch fails they are taken back.
@@ -11,6 +15,7 @@ are embedded; every other vector is reused), and the files are written just befo
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +26,15 @@ from indexer.index import build, faults
 from indexer.index.build import BuildReport
 from indexer.index.embedder import Embedder
 from indexer.index.removal import LazyEmbedder, read_metadata_bytes, replace_file
-from indexer.ingest.convert import Converted, Fetcher, convert_input
+from indexer.ingest.convert import (
+    Converted,
+    Fetcher,
+    NotPublicAddress,
+    Upload,
+    convert_input,
+    convert_public_url,
+    convert_upload,
+)
 from indexer.ingest.convert.record import Planned, plan_additions, write_additions
 from indexer.ingest.sources import METADATA_FILE, Corpus, corpus_files, sha256_bytes, source_of
 
@@ -63,18 +76,46 @@ class Addition:
         pass
 
 
-def convert_all(inputs: list[str], fetcher: Fetcher | None = None) -> list[Converted]:
-    """Every input converted, or SourceError for the first that cannot be (nothing is written either way)."""
+def convert_all(inputs: Sequence[str | Path | Upload], fetcher: Fetcher | None = None, *,
+                public_urls_only: bool = False, allow_private_addresses: bool = False) -> list[Converted]:
+    """Every input converted, or SourceError for the first that cannot be (nothing is written either way).
+
+    With `public_urls_only`, the inputs come from a visitor of the page: a text input is an http(s) URL fetched
+    from public addresses only (`convert_public_url`), never a path; `fetcher` and `allow_private_addresses`
+    cannot be given. An `Upload` is converted from its bytes either way."""
+    if public_urls_only and (fetcher is not None or allow_private_addresses):
+        raise ValueError("public_urls_only=True fetches from public addresses only: give neither a fetcher nor "
+                         "allow_private_addresses.")
     if not inputs:
         raise SourceError("Name at least one file or http(s) URL to add.")
-    return [convert_input(str(item), fetcher=fetcher) for item in inputs]
+    return [_convert_one(item, fetcher, public_urls_only, allow_private_addresses) for item in inputs]
 
 
-def add_sources(config: Config, inputs: list[str], embedder: Embedder | None = None, *, update_index: bool = True,
-                fetcher: Fetcher | None = None, today: date | None = None, wait: bool = True,
-                on_step: faults.Step | None = None) -> AddReport:
-    """Add files or URLs to the corpus folder and (unless `update_index` is false) to the index."""
-    converted = convert_all(inputs, fetcher)
+def _convert_one(item: str | Path | Upload, fetcher: Fetcher | None, public_urls_only: bool,
+                 allow_private_addresses: bool) -> Converted:
+    if isinstance(item, Upload):
+        return convert_upload(item)
+    if public_urls_only:
+        return convert_public_url(str(item))
+    try:
+        return convert_input(item if isinstance(item, Path) else str(item), fetcher=fetcher,
+                             allow_private_addresses=allow_private_addresses)
+    except NotPublicAddress as e:
+        raise NotPublicAddress(f"{e} To add a page on this computer or your own network, use "
+                               "--allow-private-addresses.") from e
+
+
+def add_sources(config: Config, inputs: Sequence[str | Path | Upload], embedder: Embedder | None = None, *,
+                update_index: bool = True, fetcher: Fetcher | None = None, today: date | None = None,
+                wait: bool = True, on_step: faults.Step | None = None, public_urls_only: bool = False,
+                allow_private_addresses: bool = False) -> AddReport:
+    """Add files, URLs or uploads to the corpus folder and (unless `update_index` is false) to the index.
+
+    `public_urls_only=True` is for the page: its text inputs are URLs a visitor typed (public http(s) addresses
+    only, never a path) and its files come as `Upload(name, bytes)`. `allow_private_addresses` lets the command
+    line fetch from this computer or a private network (`--allow-private-addresses`)."""
+    converted = convert_all(inputs, fetcher, public_urls_only=public_urls_only,
+                            allow_private_addresses=allow_private_addresses)
     today = today or date.today()
     corpus_dir = Path(config.corpus_dir)
     if not update_index or not _has_sources(corpus_dir):

@@ -4,7 +4,8 @@ passages in the index go together, or nothing changes.
 Under the index's build lock, the new index version is built first from the corpus without the source (its
 other passages' vectors are reused, so nothing is embedded). Only then are the files moved into a hidden
 folder of the corpus and the new `sources.toml` renamed into place, just before the index's pointer switches;
-if the switch fails they are put back, and once it succeeded the hidden folder is deleted.
+if the switch fails they are put back, and once it succeeded the hidden folder is deleted. A file rewritten
+(`replace_file`) keeps the mode it had.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from indexer.index import build, faults
 from indexer.index.build import BuildReport
 from indexer.index.embedder import Embedder, load_embedder
 from indexer.index.onnx_model import expected_runtime
+from indexer.ingest.convert.record import keep_mode
 from indexer.ingest.sources import METADATA_FILE, Corpus, Source, citation_path, open_no_follow, sha256_bytes
 
 log = logging.getLogger(__name__)
@@ -157,12 +159,15 @@ def read_metadata_bytes(directory: Path) -> bytes | None:
 
 
 def replace_file(path: Path, data: bytes) -> None:
+    """Write `path` through a staged file renamed into place; it keeps the mode it had (a new file gets the usual
+    `0o666 & ~umask`)."""
     staged = path.with_name(f".{path.name}.tmp-{secrets.token_hex(4)}")
     try:
         with open(staged, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        keep_mode(staged, path)
         os.replace(staged, path)
     except BaseException:
         staged.unlink(missing_ok=True)

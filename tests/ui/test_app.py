@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 import indexer.index.embedder
 from indexer import Config, build_index
+from indexer.access import hash_password
 from tests.conftest import CORPUS, REPO
 from tests.fakes import FakeEmbedder
 
@@ -77,8 +78,19 @@ def fake_model():
     st.cache_data.clear()
 
 
+EDITOR_PASSWORD = "a long editor password"
+EDITOR_HASH = hash_password(EDITOR_PASSWORD, salt=b"0123456789abcdef")
+
+
+def signed_in(at: AppTest) -> AppTest:
+    """The session signed in as an editor (the server has the editor password's hash: see `page`)."""
+    at.text_input(key="editor_password").set_value(EDITOR_PASSWORD)
+    return next(b for b in at.button if b.label == "Sign in").click().run()
+
+
 def page(monkeypatch, site: tuple[Path, Path], **params: str) -> AppTest:
     corpus, index = site
+    monkeypatch.setenv("KETAMINE_EDITOR_PASSWORD_HASH", EDITOR_HASH)
     monkeypatch.setenv("KETAMINE_CORPUS_DIR", str(corpus))
     monkeypatch.setenv("KETAMINE_INDEX_DIR", str(index))
     at = AppTest.from_file(APP, default_timeout=60)
@@ -286,7 +298,7 @@ def test_sources_view_lists_each_article_with_its_metadata(app):
 def test_changed_corpus_shows_a_warning_and_rebuilds(monkeypatch, tmp_path):
     corpus, index = own_site(tmp_path)
     append_grapefruit(corpus)
-    at = page(monkeypatch, (corpus, index))
+    at = signed_in(page(monkeypatch, (corpus, index)))
     assert "The sources changed since the index was built" in at.warning[0].value
     at.button_group(key="view").set_value("Sources").run()
     assert f"{KETAMINE_FILE} changed" in at.warning[0].value.replace("\\", "")
@@ -305,6 +317,8 @@ def test_broken_index_says_so_and_rebuilds(monkeypatch, tmp_path):
     at = page(monkeypatch, (corpus, index))
     assert not at.exception
     assert "corrupt" in at.error[0].value
+    assert "rebuild-broken" not in [b.key for b in at.button]  # a reader cannot rebuild
+    at = signed_in(at)
     at.button(key="rebuild-broken").click().run()
     assert not at.error
     assert "Indexed" in at.success[0].value
@@ -314,8 +328,8 @@ def test_broken_index_says_so_and_rebuilds(monkeypatch, tmp_path):
 def test_the_ask_view_offers_the_rebuild_where_it_says_the_index_is_out_of_date(monkeypatch, tmp_path):
     corpus, index = own_site(tmp_path)
     append_grapefruit(corpus)
-    at = page(monkeypatch, (corpus, index))
-    assert "Rebuild the index" in at.warning[0].value
+    at = signed_in(page(monkeypatch, (corpus, index)))
+    assert "Rebuilding the index includes the changes" in at.warning[0].value
     at.button(key="rebuild-ask").click().run()
     assert not at.warning and "Indexed" in at.success[0].value
 
@@ -331,28 +345,37 @@ def test_the_page_answers_from_an_index_rebuilt_elsewhere(monkeypatch, tmp_path)
     assert any("grapefruit juice" in text_of(c) for c in cards(at))
 
 
+def loopback_as_the_web(monkeypatch) -> None:
+    """The local test server stands in for a public web site (the page refuses loopback addresses otherwise)."""
+    monkeypatch.setattr("indexer.ingest.convert.fetch.is_public_address", lambda ip: True)
+
+
 def test_a_source_is_added_by_url_and_removed_in_the_sources_view(monkeypatch, tmp_path, site):
     corpus, index = own_site(tmp_path)
-    at = page(monkeypatch, (corpus, index))
+    loopback_as_the_web(monkeypatch)
+    at = signed_in(page(monkeypatch, (corpus, index)))
     at.button_group(key="view").set_value("Sources").run()
     at.text_input(key="add_url").set_value(site.url("/article"))
     next(b for b in at.button if b.label == "Add the source").click().run()
     assert not at.exception and not at.error
-    assert "Added ketamine-and-other-medicines.md" in at.success[0].value.replace("\\", "")
+    assert "Added “Ketamine and other medicines” as 'ketamine-and-other-medicines'" in at.success[0].value.replace(
+        "\\", "")
+    assert str(corpus) not in at.success[0].value and ".md" not in at.success[0].value  # no server paths
     card = next(h.value for h in at.html if "Ketamine and other medicines" in h.value and "qa-source-card" in h.value)
     assert site.url("/article") in card and "trafilatura" in card and "added " in card
     at.button_group(key="view").set_value("Ask").run()
     assert any("56 or 84 mg" in text_of(c) for c in cards(ask(at, "Intranasal esketamine dose")))
     at.button_group(key="view").set_value("Sources").run()
     at.button(key="remove-ketamine-and-other-medicines").click().run()
-    assert "Removed the source" in at.success[0].value.replace("\\", "")
+    assert "Removed “Ketamine and other medicines”" in at.success[0].value.replace("\\", "")
     assert not (corpus / "ketamine-and-other-medicines.md").exists()
     assert not any("Ketamine and other medicines" in h.value for h in at.html if "qa-source-card" in h.value)
 
 
 def test_adding_a_bad_url_in_the_page_is_one_clear_message(monkeypatch, tmp_path, site):
     corpus, index = own_site(tmp_path)
-    at = page(monkeypatch, (corpus, index))
+    loopback_as_the_web(monkeypatch)
+    at = signed_in(page(monkeypatch, (corpus, index)))
     at.button_group(key="view").set_value("Sources").run()
     at.text_input(key="add_url").set_value(site.url("/missing"))
     next(b for b in at.button if b.label == "Add the source").click().run()

@@ -1,4 +1,7 @@
-"""Word documents (.docx) as Markdown, in document order: headings, paragraphs, lists and tables."""
+"""Word documents (.docx) as Markdown, in document order: headings, paragraphs, lists and tables.
+
+The package's ZIP directory is checked (`limits.check_zip`: parts, expanded size, compression ratio) before
+python-docx reads a byte of it, and the text is measured as it grows, so a document that expands stops early."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from indexer.errors import SourceError
 from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
 from indexer.ingest.convert.docx_lists import ListNumbering
 from indexer.ingest.convert.fields import iso_date, publisher_or_empty, title_or_empty
+from indexer.ingest.convert.limits import Limits, check_chars, check_zip, current
 from indexer.ingest.convert.markdown import escape_cell, heading, join_blocks, squash, table
 
 log = logging.getLogger(__name__)
@@ -26,19 +30,24 @@ _HEADING_STYLE = re.compile(r"^heading (\d)$", re.IGNORECASE)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97-2003 .doc and other OLE files
 
 
-def convert_docx(data: bytes, name: str, *, url: str = "") -> Converted:
+def convert_docx(data: bytes, name: str, *, url: str = "", limits: Limits | None = None) -> Converted:
     """A .docx file's text as Markdown, with the title, author and creation date of its core properties."""
-    document = _open(data, name)
+    limits = current(limits)
+    document = _open(data, name, limits)
     has_title = any(_is_title(p) for p in _paragraphs(document))
     numbering = ListNumbering(document)
     blocks: list[str] = []
     first_heading = ""
     in_list = False
+    size = 0  # characters so far
     for item in _body_items(document):
         marker = None
         if isinstance(item, Table):
-            blocks.extend(_table_blocks(item))
+            rows = _table_blocks(item)
+            blocks.extend(rows)
+            size += sum(map(len, rows))
         elif text := squash(item.text):
+            size += len(text)
             level = _heading_level(item, has_title)
             marker = None if level else numbering.marker(item)
             if level:
@@ -48,10 +57,12 @@ def convert_docx(data: bytes, name: str, *, url: str = "") -> Converted:
                 blocks[-1] += "\n" + marker + text
             else:
                 blocks.append((marker or "") + text)
+        check_chars(size, name, limits)
         in_list = marker is not None
         if not in_list:
             numbering.end_list()
     text = join_blocks(blocks)
+    check_chars(len(text), name, limits)
     if not text:
         raise SourceError(f"{name} has no text. Add a document that has the article's text.")
     properties = document.core_properties
@@ -70,11 +81,12 @@ def convert_docx(data: bytes, name: str, *, url: str = "") -> Converted:
     )
 
 
-def _open(data: bytes, name: str) -> Document:
+def _open(data: bytes, name: str, limits: Limits) -> Document:
     if data.startswith(_OLE_MAGIC):
         raise SourceError(f"{name} is an old Word 97-2003 file (.doc). Save it as .docx in Word and add that.")
     if not data.startswith(b"PK\x03\x04"):
         raise SourceError(f"{name} is not a Word .docx file (it is not a ZIP package). Add the real .docx file.")
+    check_zip(data, name, limits)
     try:
         return docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx and zipfile raise many exception types on broken files

@@ -1,4 +1,5 @@
-"""Web pages: the main content as Markdown (trafilatura), without menus, banners, sidebars and footers."""
+"""Web pages: the main content as Markdown (trafilatura), without menus, banners, sidebars and footers. A page
+larger than `limits.max_html_bytes` is refused unread (trafilatura's time grows fast with a page's size)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from trafilatura.utils import load_html
 from indexer.errors import SourceError
 from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
 from indexer.ingest.convert.fields import iso_date, publisher_or_empty, title_or_empty
+from indexer.ingest.convert.limits import Limits, check_chars, check_html_size, current
 from indexer.ingest.convert.markdown import tidy
 
 log = logging.getLogger(__name__)
@@ -28,9 +30,12 @@ _SAVED_FROM = re.compile(rb"<!-- saved from url=\(\d+\)(https?://[^\s>]+) -->")
 MIN_CONTENT_CHARS = 80
 
 
-def convert_html(data: bytes, name: str, *, url: str = "", charset: str = "") -> Converted:
+def convert_html(data: bytes, name: str, *, url: str = "", charset: str = "", limits: Limits | None = None
+                 ) -> Converted:
     """A web page's main content. `url` is where it was fetched from (empty for a file); `charset` the
-    encoding the server declared, if any."""
+    encoding the server declared, if any. A page over `limits.max_html_bytes` is refused unread."""
+    limits = current(limits)
+    check_html_size(data, name, limits)
     tree = _parse(data, charset)
     if tree is None:
         raise SourceError(f"{name} cannot be read as a web page. Save the page again from the browser.")
@@ -55,6 +60,7 @@ def convert_html(data: bytes, name: str, *, url: str = "", charset: str = "") ->
             f"No article text was found in {name} (the page may need JavaScript, or be only menus and links). "
             "Copy the article's text into a .txt file and add that instead."
         )
+    check_chars(len(text), name, limits)
     return Converted(
         text=text,
         suffix=".md",

@@ -1,19 +1,24 @@
-"""One entry point for `indexer add`: a file path or an http(s) URL in, a `Converted` text of record out."""
+"""The entry points for adding a source: a file path or an http(s) URL from the command line (`convert_input`), a
+URL a visitor of the page typed (`convert_public_url`), an uploaded file's name and bytes (`convert_upload`); a
+`Converted` text of record out.
+
+What is given is untrusted. A visitor's URL is never taken for a path, never fetched from this computer or its
+network, and its errors never mention the server's files; an upload is only its bytes and its base name. The
+document is converted in a child process held to `limits.LIMITS` (`sandbox.py`); an empty one is refused first.
+"""
 
 from __future__ import annotations
 
-import io
 import logging
 import re
-import zipfile
-from pathlib import Path
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
 from indexer.errors import SourceError
 from indexer.ingest.convert.converted import Converted
-from indexer.ingest.convert.docx import convert_docx
 from indexer.ingest.convert.fetch import Fetched, Fetcher, UrlFetcher, check_url
-from indexer.ingest.convert.html import convert_html
-from indexer.ingest.convert.pdf import convert_pdf
+from indexer.ingest.convert.limits import Limits, check_html_size, current
+from indexer.ingest.convert.sandbox import KINDS, convert_in_child
 from indexer.ingest.convert.text import convert_text
 
 log = logging.getLogger(__name__)
@@ -36,15 +41,45 @@ _ADVICE_FOR_SUFFIX = {
     ".mhtml": "Save the page again as \"Webpage, HTML only\"",
 }
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HTTP_URL = re.compile(r"^https?://", re.IGNORECASE)
 _HTML_START = re.compile(rb"^\s*(<!doctype html|<html|<head|<body)", re.IGNORECASE)
 SUPPORTED = ".html, .htm, .pdf, .docx, .txt or .md"
 
 
-def convert_input(path_or_url: str | Path, *, fetcher: Fetcher | None = None) -> Converted:
-    """A file path or an http(s) URL (fetched with `fetcher`, by default `UrlFetcher()`) as a Converted."""
+@dataclass(frozen=True)
+class Upload:
+    """A file sent to the page: the name it had on the visitor's computer (only its last part is used) and its
+    bytes. Nothing of it is read from or written to the server's disk."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+
+def convert_input(path_or_url: str | Path, *, fetcher: Fetcher | None = None,
+                  allow_private_addresses: bool = False) -> Converted:
+    """A file path or an http(s) URL as a Converted. A URL is fetched with `fetcher`, by default
+    `UrlFetcher(allow_private_addresses=allow_private_addresses)`."""
     if isinstance(path_or_url, str) and _URL.match(path_or_url.strip()):
-        return convert_url(path_or_url.strip(), fetcher=fetcher or UrlFetcher())
+        fetcher = fetcher or UrlFetcher(allow_private_addresses=allow_private_addresses)
+        return convert_url(path_or_url.strip(), fetcher=fetcher)
     return convert_file(Path(path_or_url))
+
+
+def convert_public_url(url: str) -> Converted:
+    """An address typed by a visitor of the page: only an http(s) URL (never a path, a file: or another scheme),
+    fetched only from public addresses (`UrlFetcher()`). Its errors never mention the server's files."""
+    text = url.strip() if isinstance(url, str) else ""
+    if not _HTTP_URL.match(text):
+        shown = " ".join(str(url).split())[:100]
+        raise SourceError(f"{shown!r} is not an http:// or https:// address. Paste the address of a public web "
+                          "page, or upload the file instead.")
+    return convert_url(text, fetcher=UrlFetcher())
+
+
+def convert_upload(upload: Upload) -> Converted:
+    """An uploaded file, from its bytes; its name (the last part only) gives its type and is shown in errors."""
+    name = PurePosixPath(upload.name.replace("\\", "/")).name.strip() or "the uploaded file"
+    return convert_bytes(upload.data, _kind_of_name(name, PurePosixPath(name).suffix), name=name)
 
 
 def convert_file(path: Path) -> Converted:
@@ -53,10 +88,7 @@ def convert_file(path: Path) -> Converted:
         raise SourceError(f"{shown} is a folder. Give the files in it instead (for example {shown}/*.pdf).")
     if not path.is_file():
         raise SourceError(f"There is no file {shown}. Check the path (or give an http:// or https:// address).")
-    kind = KIND_OF_SUFFIX.get(path.suffix.lower())
-    if kind is None:
-        advice = _ADVICE_FOR_SUFFIX.get(path.suffix.lower(), f"Add a {SUPPORTED} file instead")
-        raise SourceError(f"{shown} is a {path.suffix or 'suffix-less'} file, which cannot be added. {advice}.")
+    kind = _kind_of_name(shown, path.suffix)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise SourceError(
@@ -72,21 +104,30 @@ def convert_file(path: Path) -> Converted:
 def convert_url(url: str, *, fetcher: Fetcher) -> Converted:
     check_url(url)
     fetched = fetcher(url)
+    if not fetched.body:
+        raise SourceError(_empty(fetched.final_url))
     kind = kind_of_response(fetched)
     return convert_bytes(fetched.body, kind, name=fetched.final_url, url=fetched.final_url, charset=fetched.charset)
 
 
-def convert_bytes(data: bytes, kind: str, *, name: str, url: str = "", charset: str = "") -> Converted:
-    """`kind` is "html", "pdf", "docx", "txt" or "md"; `name` the file name or URL shown in errors."""
-    if kind == "html":
-        return convert_html(data, name, url=url, charset=charset)
-    if kind == "pdf":
-        return convert_pdf(data, name, url=url)
-    if kind == "docx":
-        return convert_docx(data, name, url=url)
+def convert_bytes(data: bytes, kind: str, *, name: str, url: str = "", charset: str = "",
+                  limits: Limits | None = None) -> Converted:
+    """`kind` is "html", "pdf", "docx", "txt" or "md"; `name` the file name or URL shown in errors. Web pages,
+    PDFs and Word documents are converted in a child process held to `limits` (by default `LIMITS`); text is
+    only decoded, here."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}. Got {kind!r}.")
+    if not data:
+        raise SourceError(_empty(name))
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"{name} is {len(data):,} bytes, over the {MAX_FILE_BYTES:,}-byte limit. Add a smaller "
+                          "file or a text version.")
+    limits = current(limits)
     if kind in ("txt", "md"):
-        return convert_text(data, name, kind=kind, url=url, charset=charset)
-    raise ValueError(f"kind must be one of html, pdf, docx, txt, md. Got {kind!r}.")
+        return convert_text(data, name, kind=kind, url=url, charset=charset, limits=limits)
+    if kind == "html":
+        check_html_size(data, name, limits)  # refused without starting a converter
+    return convert_in_child(data, kind, name=name, url=url, charset=charset, limits=limits)
 
 
 def kind_of_response(fetched: Fetched) -> str:
@@ -113,8 +154,18 @@ def kind_of_response(fetched: Fetched) -> str:
 
 
 def _is_docx(body: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(body)) as package:
-            return "word/document.xml" in package.namelist()
-    except zipfile.BadZipFile:
-        return True  # a damaged package: let the Word converter say what is wrong with it
+    """A ZIP package with a Word document part, judged by the part's name (a damaged package too, so that the
+    Word converter says what is wrong with it): the package is not opened here, outside the sandbox."""
+    return b"word/document.xml" in body
+
+
+def _kind_of_name(shown: str, suffix: str) -> str:
+    kind = KIND_OF_SUFFIX.get(suffix.lower())
+    if kind is None:
+        advice = _ADVICE_FOR_SUFFIX.get(suffix.lower(), f"Add a {SUPPORTED} file instead")
+        raise SourceError(f"{shown} is a {suffix or 'suffix-less'} file, which cannot be added. {advice}.")
+    return kind
+
+
+def _empty(name: str) -> str:
+    return f"{name} is empty: there is nothing to add. Check that it was saved or downloaded completely."

@@ -1,5 +1,6 @@
 """PDF leaflets and prescribing information as Markdown: whole paragraphs, headings where the type shows
-them, bullets as list items, without running headers, footers and page numbers."""
+them, bullets as list items, without running headers, footers and page numbers. The page count is checked
+(`limits.max_pdf_pages`) before any text is read, and again as pages are read."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from indexer.errors import SourceError
 from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
 from indexer.ingest.convert.fields import iso_date, publisher_or_empty, title_or_empty
 from indexer.ingest.convert.joining import join_lines
+from indexer.ingest.convert.limits import Limits, check_chars, check_pages, current
 from indexer.ingest.convert.markdown import heading, join_blocks, squash
 from indexer.ingest.convert.pdf_lines import Line, body_size, read_lines, remove_page_furniture
 
@@ -40,10 +42,12 @@ class _Block:
     depth: int = 0
 
 
-def convert_pdf(data: bytes, name: str, *, url: str = "") -> Converted:
-    """A PDF's text as Markdown, with the title, author and creation date its metadata gives."""
-    info = _document_info(data, name)
-    pages = remove_page_furniture(read_lines(data, name))
+def convert_pdf(data: bytes, name: str, *, url: str = "", limits: Limits | None = None) -> Converted:
+    """A PDF's text as Markdown, with the title, author and creation date its metadata gives. A PDF of more
+    than `limits.max_pdf_pages` pages is refused before its text is read."""
+    limits = current(limits)
+    info = _document_info(data, name, limits)
+    pages = remove_page_furniture(read_lines(data, name, max_pages=limits.max_pdf_pages))
     if not any(pages):
         raise SourceError(
             f"{name} has no text layer (it may be a scanned image). Run OCR on it first or add a text version."
@@ -51,8 +55,10 @@ def convert_pdf(data: bytes, name: str, *, url: str = "") -> Converted:
     blocks = _blocks(pages)
     headings = [b for b in blocks if b.kind == "heading" and b.lines[0].page == 1]
     first_heading = min(headings, key=lambda b: b.level).text if headings else ""
+    text = join_blocks(_render(blocks))
+    check_chars(len(text), name, limits)
     return Converted(
-        text=join_blocks(_render(blocks)),
+        text=text,
         suffix=".md",
         title=title_or_empty(info.get("title")) or first_heading,
         publisher=publisher_or_empty(info.get("author")),
@@ -66,9 +72,9 @@ def convert_pdf(data: bytes, name: str, *, url: str = "") -> Converted:
     )
 
 
-def _document_info(data: bytes, name: str) -> dict[str, object]:
-    """Title, author and creation date from the document information dictionary. The Producer and Creator
-    entries name software, by definition, so they are never a publisher."""
+def _document_info(data: bytes, name: str, limits: Limits) -> dict[str, object]:
+    """Title, author and creation date from the document information dictionary (the page count is checked
+    first). The Producer and Creator entries name software, by definition, so they are never a publisher."""
     if b"%PDF-" not in data[:1024]:
         raise SourceError(f"{name} is not a PDF (it does not start with %PDF-). Add the real PDF file.")
     try:
@@ -77,6 +83,7 @@ def _document_info(data: bytes, name: str) -> dict[str, object]:
             raise SourceError(
                 f"{name} is protected by a password. Save an unprotected copy (print it to PDF) and add that."
             )
+        check_pages(len(reader.pages), name, limits)
         meta = reader.metadata or {}
         created = None
         try:

@@ -52,10 +52,18 @@ class Line:
         return self.bottom - self.top
 
 
-def read_lines(data: bytes, name: str) -> list[list[Line]]:
-    """Every page's lines, in reading order. Raises SourceError when the file cannot be parsed."""
+def read_lines(data: bytes, name: str, *, max_pages: int | None = None) -> list[list[Line]]:
+    """Every page's lines, in reading order. Raises SourceError when the file cannot be parsed, or has more than
+    `max_pages` pages (whatever its page count said)."""
+    layout: list[LTPage] = []
     try:
-        layout = list(extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True, boxes_flow=None)))
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=True, boxes_flow=None)):
+            layout.append(page)
+            if max_pages is not None and len(layout) > max_pages:
+                raise SourceError(f"{name} has more than {max_pages:,} pages. Add only the part you need (print "
+                                  "those pages to PDF).")
+    except SourceError:
+        raise
     except Exception as e:  # pdfminer raises many exception types on broken files
         raise SourceError(
             f"{name} cannot be opened as a PDF ({type(e).__name__}: {squash(str(e))[:80]}). The file may be "

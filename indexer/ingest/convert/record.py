@@ -2,13 +2,16 @@
 
 A draft of what `python -m indexer add` does with each `Converted`; every file is written to a temporary
 name and then renamed, and `sources.toml` keeps its existing text (comments included), with one entry added.
+A file written keeps the mode of the file it replaces, and a new one gets the usual `0o666 & ~umask`, as the
+corpus folder's other files have (`keep_mode`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
+import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import date
@@ -163,11 +166,24 @@ def _unique(base: str, taken: set[str]) -> str:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
+        # created like any new file (0o666 less the umask), not mkstemp's 0o600
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
+        keep_mode(temporary, path)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def keep_mode(staged: Path, replaced: Path) -> None:
+    """Give `staged` the permissions of the regular file it is about to replace, if there is one."""
+    try:
+        before = replaced.stat(follow_symlinks=False)
+    except FileNotFoundError:
+        return
+    if stat.S_ISREG(before.st_mode):
+        os.chmod(staged, stat.S_IMODE(before.st_mode))

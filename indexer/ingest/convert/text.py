@@ -1,13 +1,16 @@
-"""Plain text and Markdown sources: kept exactly as they are, once they are known to be UTF-8 text."""
+"""Plain text and Markdown sources: kept exactly as they are, once they are known to be UTF-8 text of at most
+`limits.max_chars` characters."""
 
 from __future__ import annotations
 
 from indexer.errors import SourceError
 from indexer.ingest.convert.converted import MEDIA_TYPES, Converted
+from indexer.ingest.convert.limits import Limits, check_chars, current
 from indexer.ingest.convert.markdown import squash
 
 
-def convert_text(data: bytes, name: str, *, kind: str, url: str = "", charset: str = "") -> Converted:
+def convert_text(data: bytes, name: str, *, kind: str, url: str = "", charset: str = "",
+                 limits: Limits | None = None) -> Converted:
     """A .txt or .md source unchanged. `charset` is the one an HTTP server declared, if any."""
     try:
         text = data.decode(charset or "utf-8")
@@ -19,6 +22,7 @@ def convert_text(data: bytes, name: str, *, kind: str, url: str = "", charset: s
         raise SourceError(f"{name} is empty. Add a file that has the article's text.")
     if "\x00" in text:
         raise SourceError(f"{name} is not a text file (it has NUL bytes). Add a .txt, .md, .html, .pdf or .docx file.")
+    check_chars(len(text), name, current(limits))
     return Converted(
         text=text,
         suffix=".md" if kind == "md" else ".txt",

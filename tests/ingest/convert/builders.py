@@ -195,3 +195,64 @@ def word_docx(*, title: str = "Ketamine for Treatment-Resistant Depression", aut
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- hostile documents
+
+
+def repacked_docx(*, body_megabytes: int = 0, extra: dict[str, bytes] | None = None) -> bytes:
+    """word_docx() repacked: its body padded with `body_megabytes` MB of paragraphs (a ZIP bomb that looks like
+    an ordinary document: 150 MB packs into about 1 MB), and `extra` parts added."""
+    import zipfile
+
+    mb = 1024 * 1024
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word_docx())) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                package.writestr(item, source.read(item))
+        head, tail = source.read("word/document.xml").split(b"</w:body>")
+        paragraph = b"<w:p><w:r><w:t>" + b"dose " * 200 + b"</w:t></w:r></w:p>"
+        block = paragraph * (mb // len(paragraph))
+        with package.open("word/document.xml", "w", force_zip64=True) as part:
+            part.write(head)
+            for _ in range(body_megabytes):
+                part.write(block)
+            part.write(b"</w:body>" + tail)
+        for name, data in (extra or {}).items():
+            package.writestr(name, data)
+    return buffer.getvalue()
+
+
+def dense_pdf(pages: int) -> bytes:
+    """`pages` pages of small type, 75 lines each: slow to read (pdfminer takes about 0.1 s a page)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=8)
+    pdf.set_auto_page_break(False)
+    line = "Ketamine dose notes and interactions with other medicines, as the leaflet gives them. " * 2
+    for _ in range(pages):
+        pdf.add_page()
+        for row in range(75):
+            pdf.text(10, 10 + row * 3.6, line[:150])
+    return bytes(pdf.output())
+
+
+def docx_with_doctype(doctype: str, text: str) -> bytes:
+    """word_docx() with `doctype` before its document element and `text` (raw XML: an entity reference) at the
+    start of its last paragraph: billion laughs, external entities."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(word_docx())) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as package:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                declaration, rest = data.split(b"?>", 1)
+                rest = rest.replace(b"Your care team", text.encode() + b" Your care team")
+                data = declaration + b"?>" + doctype.encode() + rest
+            package.writestr(item, data)
+    return buffer.getvalue()
