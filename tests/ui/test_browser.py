@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.access import hash_password
 from tests.conftest import CORPUS, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,6 +23,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 ARTIFACTS = REPO / "tests" / "artifacts"
 BENZO = "Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse its effects are."
 KETAMINE_FILE = "000_c89290b5e323cd66.txt"
+EDITOR_PASSWORD = "browser test editor password"
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,6 +65,7 @@ def server(tmp_path_factory):
         "KETAMINE_INDEX_DIR": str(root / "index"),
         "HF_HUB_OFFLINE": "1",
         "TRANSFORMERS_OFFLINE": "1",
+        "KETAMINE_EDITOR_PASSWORD_HASH": hash_password(EDITOR_PASSWORD),
     }
     log = open(root / "streamlit.log", "wb")  # noqa: SIM115 - closed after the process ends
     process = subprocess.Popen(
@@ -166,4 +169,54 @@ def test_uncovered_question_in_the_browser(server, browser):
     assert "The sources don't cover this." in page.locator('[data-testid="stAlert"]').first.inner_text()
     assert page.locator(".qa-flag").count() == page.locator(".qa-card").count()
     page.screenshot(path=str(ARTIFACTS / "uncovered.png"), full_page=True)
+    context.close()
+
+
+def test_a_reader_cannot_edit_and_an_editor_can(server, browser, tmp_path):
+    """A visitor sees the sources but no way to change them; signed in as an editor, they add a file and remove
+    it again; signed out, the controls are gone."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    page.goto(server)
+    page.get_by_role("textbox", name="Your question").wait_for(timeout=180_000)
+    page.get_by_text("Sources", exact=True).click()
+    page.locator('[data-testid="stVerticalBlock"]').filter(has_text="Index built").first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.get_by_role("button", name="Open").count() >= 2
+    assert page.get_by_text("Add a source").count() == 0
+    assert page.get_by_role("button", name="Remove").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "reader-sources.png"), full_page=True)
+
+    page.get_by_text("Editor sign-in").click()
+    page.get_by_label("Editor password").fill("not the password at all")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("That is not the editor password.").wait_for(timeout=30_000)
+    assert page.get_by_text("Add a source").count() == 0
+    page.get_by_label("Editor password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=30_000)
+    page.get_by_text("Add a source").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Remove").nth(1).wait_for(timeout=30_000)  # one on each source
+    wait_until_idle(page)
+
+    note = tmp_path / "grapefruit-note.txt"
+    note.write_text("Grapefruit and ketamine\n\nGrapefruit juice slows the breakdown of ketamine taken by mouth.\n",
+                    encoding="utf-8")
+    page.get_by_text("Add a source").click()
+    page.locator('input[type="file"]').first.set_input_files(str(note))
+    page.get_by_role("button", name="Add the source").click()
+    page.get_by_text("Added “Grapefruit and ketamine”").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    page.screenshot(path=str(ARTIFACTS / "editor-sources.png"), full_page=True)
+    card = page.locator('[class*="qa-src-grapefruit"]')
+    card.get_by_role("button", name="Remove").click()
+    page.get_by_role("button", name="Yes, remove it").click()
+    page.get_by_text("Removed “Grapefruit and ketamine”").wait_for(timeout=120_000)
+    wait_until_idle(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("Editor sign-in").wait_for(timeout=30_000)
+    wait_until_idle(page)
+    assert page.get_by_text("Add a source").count() == 0
+    assert page.get_by_role("button", name="Remove").count() == 0
     context.close()
