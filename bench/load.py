@@ -2,6 +2,13 @@
 
     .venv/bin/python bench/load.py                  # 8 sessions (needs Debian's Chromium at /usr/bin/chromium)
     .venv/bin/python bench/load.py --sessions 4 --keep     # fewer sessions; keep the logs
+    .venv/bin/python bench/load.py --long 20        # a short question while 20 sessions ask 8,000 characters each
+
+With --long N, one server answers a short question alone (the median of three), then N sessions each ask a
+different 8,000-character question at once and, a second later, another session asks the short question: the
+figures are load_short_alone_s, load_short_with_long_s and load_short_over_alone (how many times its lone time
+the short question took), and load_long_max_s (the slowest long question). Heavy work takes turns on the page
+(ui/fairness.py), so the short question is not queued behind the long ones.
 
 The page (`streamlit run app.py`) runs on a free 127.0.0.1 port over a copy of corpus/ with its own
 temporary index (built first with `python -m indexer build`), and headless Chromium pages drive it through
@@ -229,11 +236,73 @@ async def measure(sessions: int, root: Path) -> dict[str, float | int]:
     }
 
 
+LONG_CHARS = 8_000
+SHORT = "Can I take Xanax with ketamine?"
+
+
+def long_questions(count: int) -> list[str]:
+    """`count` different questions of LONG_CHARS characters: a long message from the seed articles' words, ending
+    in a question."""
+    words = (REPO / "corpus" / "000_c89290b5e323cd66.txt").read_text(encoding="utf-8").split()
+    out = []
+    for n in range(count):
+        picked = words[n * 7 % len(words):] + words
+        text = f"Message {n + 1}: " + " ".join(picked)
+        out.append(text[: LONG_CHARS - 40].rstrip() + " Is ketamine safe with my medicines?")
+    return out
+
+
+async def short_among_long(browser, server: Server, count: int) -> dict[str, float]:
+    await warm_up(browser, server)
+    alone = []
+    for _ in range(3):
+        context, page = await open_session(browser, server.url)
+        alone.append(await ask(page, SHORT))
+        await context.close()
+    sessions = [await open_session(browser, server.url) for _ in range(count)]
+    short_context, short_page = await open_session(browser, server.url)
+    await asyncio.to_thread(server.wait_idle)
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(ask(page, q, start))
+             for (_, page), q in zip(sessions, long_questions(count), strict=True)]
+    await asyncio.sleep(0.5)
+    start.set()
+    await asyncio.sleep(1.0)  # the long questions are being worked on
+    short = await ask(short_page, SHORT)
+    longs = await asyncio.gather(*tasks)
+    for context, _ in [*sessions, (short_context, short_page)]:
+        await context.close()
+    lone = statistics.median(alone)
+    log.info("short alone %.2f s; with %d long questions %.2f s; slowest long %.2f s", lone, count, short,
+             max(longs))
+    return {"load_long_sessions": count, "load_short_alone_s": lone, "load_short_with_long_s": short,
+            "load_short_over_alone": short / lone, "load_long_max_s": max(longs)}
+
+
+async def measure_long(count: int, root: Path) -> dict[str, float | int]:
+    from playwright.async_api import async_playwright
+
+    corpus, index = root / "corpus", root / "index"
+    shutil.copytree(REPO / "corpus", corpus)
+    build_index(corpus, index)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            with Server(corpus, index, root / "streamlit-long.log") as server:
+                return await short_among_long(browser, server, count)
+        finally:
+            await browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sessions", type=int, default=8, help=f"concurrent sessions (1 to {MAX_SESSIONS}; default 8)")
     p.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, index) and print it")
+    p.add_argument("--long", type=int, default=0, metavar="N",
+                   help="instead: a short question while N sessions ask 8,000-character questions")
     args = p.parse_args(argv)
+    if not 0 <= args.long <= MAX_SESSIONS:
+        p.error(f"--long must be between 1 and {MAX_SESSIONS}. Got {args.long}.")
     if not 1 <= args.sessions <= MAX_SESSIONS:
         p.error(f"--sessions must be between 1 and {MAX_SESSIONS}. Got {args.sessions}.")
     if not CHROMIUM.exists():
@@ -241,8 +310,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     root = Path(tempfile.mkdtemp(prefix="bench-load-"))
     try:
-        log.info("%s; %d sessions", machine(), args.sessions)
-        figures = asyncio.run(measure(args.sessions, root))
+        if args.long:
+            log.info("%s; a short question among %d long ones", machine(), args.long)
+            figures = asyncio.run(measure_long(args.long, root))
+        else:
+            log.info("%s; %d sessions", machine(), args.sessions)
+            figures = asyncio.run(measure(args.sessions, root))
     finally:
         if args.keep:
             log.info("kept %s", root)
