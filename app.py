@@ -6,8 +6,9 @@ wording, see the sources.
 The corpus and index folders default to corpus/ and .index/ in the working directory; the environment
 variables KETAMINE_CORPUS_DIR and KETAMINE_INDEX_DIR point the page elsewhere. This file only lays the page
 out: the views live in `ui/`, all logic in `indexer/`. The engine (index + model) is loaded once per process and
-shared, read-only, by every session; `st.session_state` holds UI state only; the URL holds what can be shared:
-`?q=question` and `?source=ID&start=..&end=..`.
+shared, read-only, by every session; `st.session_state` holds UI state only; the URL holds what can be shared
+and what Back and Forward restore: `?q=question`, `?source=ID&start=..&end=..` and the view (`?view=check`,
+`?view=sources`; none for Ask). Every view change is one change of the address, so one history entry.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ from ui.ask import render_ask, render_question_box
 from ui.check import render_check
 from ui.editors import is_editor, render_sign_in
 from ui.following import follow_sources
-from ui.html import COPY_SCRIPT, CSS, md_escape
-from ui.reader import close_source, render_reader
+from ui.html import COPY_SCRIPT, CSS, QUESTION_SCRIPT, md_escape
+from ui.links import VIEWS, view_of, view_param
+from ui.reader import CLOSED, render_reader, set_address
 from ui.resources import current_engine, rebuild, unbuilt_config
 from ui.sources import render_sources, render_stale_notice
 
-VIEWS = ["Ask", "Check wording", "Sources"]
 NOTICE = ("This page shows what the sources say, word for word. It is not medical advice, and the sources may "
           "be wrong or out of date: check with a clinician before acting on anything here.")
 
@@ -33,19 +34,20 @@ def change_view() -> None:
     if st.session_state.get("view") is None:  # clicking the selected view again keeps it
         st.session_state.view = st.session_state.get("last_view", "Ask")
     st.session_state.last_view = st.session_state.view
-    close_source()
+    set_address({"view": view_param(st.session_state.view), **CLOSED})
 
 
 def render_header() -> str:
     st.html(CSS)
-    st.html(COPY_SCRIPT, unsafe_allow_javascript=True)
+    st.html(COPY_SCRIPT + QUESTION_SCRIPT, unsafe_allow_javascript=True)
     st.title("Ask the sources")
     st.caption(NOTICE, help="Every passage is quoted verbatim from an indexed article and cited to its exact "
                             "characters. The page never writes an answer of its own.")
-    if st.session_state.get("view") not in VIEWS:
-        st.session_state.view = "Ask"
-    st.segmented_control("View", VIEWS, key="view", on_change=change_view, label_visibility="collapsed")
-    return st.session_state.view
+    view = view_of(st.query_params)  # read on every run: Back and Forward change the address, not the control
+    st.session_state.view = st.session_state.last_view = view
+    st.segmented_control("View", list(VIEWS.values()), key="view", on_change=change_view,
+                         label_visibility="collapsed")
+    return view
 
 
 def main() -> None:

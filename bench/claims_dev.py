@@ -81,10 +81,8 @@ def supports(sentence) -> bool:
     return sentence.verdict in SUPPORTING or (sentence.verdict == "changed" and not sentence.meaning_changes)
 
 
-def check_claims(engine, claims: list[dict]) -> list[ClaimResult]:
-    from indexer.check.verdicts import check
-
-    out: list[ClaimResult] = []
+def claim_drafts(claims: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The claims as drafts under the draft limit, one claim per paragraph: (draft, its claims in order)."""
     pieces: list[list[dict]] = [[]]
     size = 0
     for row in claims:
@@ -94,19 +92,28 @@ def check_claims(engine, claims: list[dict]) -> list[ClaimResult]:
             size = 0
         pieces[-1].append(row | {"claim": text})
         size += len(text) + 2
-    for piece in pieces:
-        draft = "\n\n".join(r["claim"] for r in piece)
-        report = check(engine, draft)
-        pos = 0
-        for row in piece:
-            a, b = pos, pos + len(row["claim"])
-            pos = b + 2
-            got = [s for s in report.sentences if s.start < b and s.end > a]
-            ok = bool(got) and all(supports(s) for s in got)
-            cited = tuple(s.span.source_id if s.span else "" for s in got)
-            out.append(ClaimResult(row["claim"], row["label"], row["cord_id"], tuple(s.verdict for s in got),
-                                   cited, ok, ok and all(c == row["cord_id"] for c in cited)))
+    return [("\n\n".join(r["claim"] for r in piece), piece) for piece in pieces if piece]
+
+
+def claim_results(rows: list[dict], report) -> list[ClaimResult]:
+    """Each claim of a draft (`claim_drafts`) with the verdicts of its sentences in the check's report."""
+    out, pos = [], 0
+    for row in rows:
+        a, b = pos, pos + len(row["claim"])
+        pos = b + 2
+        got = [s for s in report.sentences if s.start < b and s.end > a]
+        ok = bool(got) and all(supports(s) for s in got)
+        cited = tuple(s.span.source_id if s.span else "" for s in got)
+        out.append(ClaimResult(row["claim"], row["label"], row["cord_id"], tuple(s.verdict for s in got),
+                               cited, ok, ok and all(c == row["cord_id"] for c in cited)))
     return out
+
+
+def check_claims(engine, claims: list[dict], checker=None) -> list[ClaimResult]:
+    from indexer.check.checker import WordingChecker
+
+    checker = checker or WordingChecker.for_engine(engine)
+    return [r for draft, rows in claim_drafts(claims) for r in claim_results(rows, checker.check(draft))]
 
 
 def figures(results: list[ClaimResult]) -> dict:

@@ -20,9 +20,12 @@ large (--large)   warm `Engine.ask` over the seed corpus (25 passages) and over 
                   cached by text) and kept under .cache/bench/; `--skip query,build,cold,scaling
                   --large` runs this part alone.
 check             Check wording on the seed drafts (tests/eval/drafts.jsonl) over the same index: the first
-                  call (a draft checked right after opening an engine: span vectors read from the index, the
-                  word tables loaded) and the warm time per draft sentence; printed as one `check:` line, with
-                  the number of candidate spans the check embedded (0: they come from the index build).
+                  call (the checker made right after opening an engine — span vectors read from the index, the
+                  word tables and the entailment model loaded — and one draft checked) and the warm time per
+                  draft sentence; printed as one `check:` line (`per_sentence_ms`, `first_call_ms`), with the
+                  number of candidate spans the check embedded (`spans_embedded`, 0: they come from the index
+                  build), the entailment model's pairs per second (`model_pairs_per_s`) and its share of the
+                  warm check's time (`model_share`).
 
 Compared runs are interleaved and every figure is a median of repeated runs (the machines are shared). The
 last line holds `name=value` pairs.
@@ -147,25 +150,49 @@ def check_drafts(path: Path = CHECK_DRAFTS) -> list[str]:
 
 
 def check_speed(config, embedder, runs: int, drafts: list[str] | None = None) -> dict[str, float]:
-    """First call and warm time per sentence of `check` on a built index, and the spans it embedded."""
+    """First call (the checker made — spans, word tables, the entailment model — and one draft checked) and warm
+    time per sentence of a check on a built index, the spans it embedded, and the entailment model's pairs per
+    second over the warm checks."""
     from indexer.ask.engine import Engine
-    from indexer.check.verdicts import check
+    from indexer.check.checker import WordingChecker
 
     drafts = drafts or check_drafts()
     counting = CountingEmbedder(embedder)
     engine = Engine.open(config, embedder=counting, build=False)
     t = time.perf_counter()
-    check(engine, drafts[0])
+    checker = WordingChecker.for_engine(engine)
+    checker.check(drafts[0])
     first = time.perf_counter() - t
-    sentences = sum(len(check(engine, draft).sentences) for draft in drafts)  # warm-up
+    sentences = sum(len(checker.check(draft).sentences) for draft in drafts)  # warm-up
+    counting_model = CountingJudge(checker.model)
+    checker.model = counting_model
     per_sentence = []
+    started = time.perf_counter()
     for _ in range(runs):
         for draft in drafts:
             t = time.perf_counter()
-            report = check(engine, draft)
+            report = checker.check(draft)
             per_sentence.append((time.perf_counter() - t) / len(report.sentences))
     return {"sentences": sentences, "first_call_ms": first * 1000, "per_sentence_ms": median_ms(per_sentence),
-            "spans_embedded": counting.passages}
+            "spans_embedded": counting.passages,
+            "model_pairs_per_s": counting_model.pairs / max(counting_model.seconds, 1e-9),
+            "model_share": counting_model.seconds / max(time.perf_counter() - started, 1e-9)}
+
+
+class CountingJudge:
+    """The entailment model, counting the pairs it reads and the time it takes."""
+
+    def __init__(self, model) -> None:
+        self.model = model
+        self.pairs = 0
+        self.seconds = 0.0
+
+    def judge(self, pairs):
+        t = time.perf_counter()
+        out = self.model.judge(pairs)
+        self.seconds += time.perf_counter() - t
+        self.pairs += len(pairs)
+        return out
 
 
 # -- build ratio --------------------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 import textwrap
-from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.config import Config
@@ -57,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
                     "changes of numbers, negations, hedges and drugs.",
     )
     c.add_argument("file", metavar="FILE",
-                   help=f"the draft: a UTF-8 .txt or .md file, or - for standard input (at most "
+                   help=f"the draft: a UTF-8 .txt or .md file, a Word file (.docx), or - for standard input (at most "
                         f"{MAX_DRAFT_CHARS:,} characters)")
     c.add_argument("--json", action="store_true", help="print one JSON object (sentences and summary)")
     common(c)
@@ -79,6 +78,13 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("source_id", metavar="SOURCE_ID", help="the source's id (as in sources.toml or `ask --json`)")
     common(r)
 
+    listing = sub.add_parser("sources", help="list the sources of the index (id, title, file, passages, added, origin)",
+                             description="The sources the index holds, with the id `remove` takes, the title, the "
+                                         "corpus file, the number of passages, the day it was added and where it "
+                                         "came from (a file name or URL).")
+    listing.add_argument("--json", action="store_true", help="one JSON array of objects")
+    common(listing)
+
     sub.add_parser(
         "editor-password", help="make the hash of an editor password for the page (read without echo)",
         description="Reads a password (twice, without echo; or one line of standard input when it is not a terminal) "
@@ -90,7 +96,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    shown = logging.StreamHandler(sys.stderr)
+    shown.setLevel(logging.WARNING)  # libraries that set their own loggers to DEBUG (bm25s) print nothing more
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", handlers=[shown])
     try:
         config = Config(corpus_dir=getattr(args, "corpus", Config.corpus_dir),
                         index_dir=getattr(args, "index", Config.index_dir))
@@ -113,55 +121,53 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_build(args, config: Config) -> int:
     from indexer.errors import NotAnIndex
-    from indexer.index.build import build_index, index_status
+    from indexer.index.build import build_index
     from indexer.index.embedder import load_embedder
-    from indexer.ingest.sources import load_corpus, warning_lines
+    from indexer.index.status import index_status
+    from indexer.ingest.sources import load_corpus
+    from indexer.types import IndexState
 
     status = index_status(config)
-    if status.state == "foreign":
+    if status.state == IndexState.FOREIGN:
         raise NotAnIndex(status.reason)  # never written to: said before anything else
-    if status.state == "current" and not args.force:
+    if status.state == IndexState.CURRENT and not args.force:
         print(f"The index at {config.index_dir} is up to date; nothing to do (use --force to rebuild).")
         return 0
-    # Every file the loader skips or warns about, and every file changed during the build, is in the build's
-    # report, printed below once: their own log lines (for callers that print no report) would say them again.
-    with _quiet("indexer.ingest.sources", "indexer.index.build.report"):
-        load_corpus(config.corpus_dir)  # a missing or empty corpus is reported before anything else is said
-        if status.state != "missing":
-            print(status.reason, file=sys.stderr)
-        print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
-        if args.ask_only:
-            config = config.with_(check_vectors=False)
-        report = build_index(config, load_embedder(), force=args.force, progress=True)
-    for warning in warning_lines(report.warnings):
-        print(f"warning: {warning}", file=sys.stderr)
-    for reason in report.skipped:
-        print(f"warning: {reason}", file=sys.stderr)
+    load_corpus(config.corpus_dir)  # a missing or empty corpus is reported before anything else is said
+    if status.state != IndexState.MISSING:
+        print(status.reason, file=sys.stderr)
+    print(f"Building the index of {config.corpus_dir} …", file=sys.stderr)
+    if args.ask_only:
+        config = config.with_(check_vectors=False)
+    report = build_index(config, load_embedder(), force=args.force, progress=True)
+    print_warnings(report)
     print(report.message)
     return 0
 
 
-@contextmanager
-def _quiet(*loggers: str):
-    """The loggers' warnings are not shown while inside (errors still are)."""
-    targets = [logging.getLogger(name) for name in loggers]
-    levels = [target.level for target in targets]
-    for target in targets:
-        target.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for target, level in zip(targets, levels, strict=True):
-            target.setLevel(level)
+def print_warnings(report) -> None:
+    """A build's warnings and the files it skipped, each said once (the build logs none of them)."""
+    from indexer.ingest.sources import warning_lines
+
+    for warning in warning_lines(report.warnings):
+        print(f"warning: {warning}", file=sys.stderr)
+    for reason in report.skipped:
+        print(f"warning: {reason}", file=sys.stderr)
 
 
 def _open_engine(config: Config, embedder=None):
     from indexer.ask.engine import Engine
 
     def on_build(status) -> None:
-        print(f"{status.reason} Building the index now …", file=sys.stderr)
+        from indexer.types import IndexState
 
-    return Engine.open(config, embedder=embedder, build=True, progress=False, on_build=on_build)
+        if status.state == IndexState.MISSING:  # its reason tells the user to build one: this command does
+            print(f"There is no index at {config.index_dir} yet: building it now …", file=sys.stderr)
+        else:
+            print(f"{status.reason} Building the index again now …", file=sys.stderr)
+
+    return Engine.open(config, embedder=embedder, build=True, progress=False, on_build=on_build,
+                       on_built=print_warnings)
 
 
 def cmd_ask(args, config: Config) -> int:
@@ -238,8 +244,9 @@ def cmd_eval(args, config: Config) -> int:
 
 
 def cmd_check(args, config: Config) -> int:
+    from indexer.check.checker import WordingChecker
     from indexer.check.report import to_json, to_text
-    from indexer.check.verdicts import MAX_DRAFT_CHARS, check, read_draft, validate_draft
+    from indexer.check.verdicts import MAX_DOCX_DRAFT_BYTES, MAX_DRAFT_CHARS, read_draft_file, validate_draft
     from indexer.errors import DraftError
 
     if args.file == "-":
@@ -250,18 +257,18 @@ def cmd_check(args, config: Config) -> int:
         path = Path(args.file)
         try:
             with open(path, "rb") as f:
-                data = f.read(4 * MAX_DRAFT_CHARS + 1)
+                data = f.read((MAX_DOCX_DRAFT_BYTES if path.suffix.lower() == ".docx" else 4 * MAX_DRAFT_CHARS) + 1)
         except FileNotFoundError as e:
-            raise DraftError(f"There is no file {args.file}. Give the path of a .txt or .md draft, or - for "
+            raise DraftError(f"There is no file {args.file}. Give the path of a .txt, .md or .docx draft, or - for "
                              "standard input.") from e
         except IsADirectoryError as e:
-            raise DraftError(f"{args.file} is a folder. Give the path of a .txt or .md draft.") from e
+            raise DraftError(f"{args.file} is a folder. Give the path of a .txt, .md or .docx draft.") from e
         except OSError as e:
             raise DraftError(f"{args.file} cannot be read ({e.strerror}).") from e
         name = args.file
-    draft = read_draft(data, name)
+    draft = read_draft_file(data, name)
     validate_draft(draft)  # before the model loads: a bad draft fails fast
-    report = check(_open_engine(config), draft)
+    report = WordingChecker.for_engine(_open_engine(config)).check(draft)
     if args.json:
         print(json.dumps(to_json(report), ensure_ascii=False))
     else:
@@ -290,6 +297,36 @@ def cmd_remove(args, config: Config) -> int:
     return 0
 
 
+SOURCE_FIELDS = ("id", "title", "file", "passages", "added", "origin")
+
+
+def cmd_sources(args, config: Config) -> int:
+    from indexer.index import store
+    from indexer.index.status import index_status
+    from indexer.types import IndexState
+
+    status = index_status(config)
+    if status.state in (IndexState.FOREIGN, IndexState.MISSING, IndexState.BROKEN):
+        from indexer.errors import IndexNotFound
+
+        raise IndexNotFound(status.reason)
+    if status.state == IndexState.STALE:
+        print(f"warning: {status.reason} The list is the index's; run `python -m indexer build` to update it.",
+              file=sys.stderr)
+    rows = [{"id": r.source_id, "title": r.title, "file": r.file, "passages": r.passages, "added": r.added,
+             "origin": r.original or "a file put into the corpus folder"} for r in store.read_sources(config.index_dir)]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    widths = {f: max(len(f), *(len(str(r[f])) for r in rows)) for f in ("id", "passages", "added")}
+    print(f"{'id':<{widths['id']}}  {'passages':>{widths['passages']}}  {'added':<{widths['added']}}  title — file "
+          "(origin)")
+    for r in rows:
+        print(f"{r['id']:<{widths['id']}}  {r['passages']:>{widths['passages']}}  {r['added'] or '-':<{widths['added']}}"
+              f"  {r['title'] or '(no title)'} — {r['file']} ({r['origin']})")
+    return 0
+
+
 def cmd_editor_password(args, config: Config) -> int:
     import getpass
 
@@ -306,4 +343,4 @@ def cmd_editor_password(args, config: Config) -> int:
 
 
 COMMANDS = {"build": cmd_build, "ask": cmd_ask, "eval": cmd_eval, "check": cmd_check, "add": cmd_add,
-            "remove": cmd_remove, "editor-password": cmd_editor_password}
+            "remove": cmd_remove, "sources": cmd_sources, "editor-password": cmd_editor_password}

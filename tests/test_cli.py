@@ -59,8 +59,9 @@ def test_build_names_a_skipped_file_once_and_ask_still_reports_it(cli, corpus_di
     (corpus_dir / "new.txt").write_text("A new article about ketamine and sleep, long enough to be a passage.\n",
                                         encoding="utf-8")
     with caplog.at_level(logging.WARNING):
-        code, out, err = cli("ask", "ketamine")  # builds first: the skipped file is said by the loader's log
-    assert code == 0 and any("bad.txt" in r.getMessage() for r in caplog.records)
+        code, out, err = cli("ask", "ketamine")  # builds first: the skipped file is said with the build's report
+    said = err + "".join(r.getMessage() + "\n" for r in caplog.records)
+    assert code == 0 and said.count("bad.txt") == 1
 
 
 def test_build_says_once_that_a_file_changed_while_it_ran(cli, corpus_dir: Path, monkeypatch, caplog):

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from indexer.check.checker import WordingChecker
 from indexer.check.report import (
     VERDICT_LABELS,
     describe,
@@ -22,22 +23,21 @@ from indexer.check.report import (
     to_csv,
     to_markdown,
 )
-from indexer.check.spans import span_index
 from indexer.check.verdicts import (
     ALL_VERDICTS,
+    MAX_DOCX_DRAFT_BYTES,
     MAX_DRAFT_CHARS,
     CheckReport,
     SentenceCheck,
-    check,
-    check_draft_text,
-    read_draft,
+    read_draft_file,
 )
 from indexer.errors import IndexerError
 from ui.fairness import Busy
 from ui.html import esc, md_escape
+from ui.reader import open_source
 from ui.resources import heavy_turn
 
-MAX_DRAFT_UPLOAD_MB = 5  # a draft is at most MAX_DRAFT_CHARS characters; a .docx of it is far smaller than this
+MAX_DRAFT_UPLOAD_MB = MAX_DOCX_DRAFT_BYTES // (1024 * 1024)
 DETAILS_SHOWN = 200  # sentences listed in detail (the downloads have them all)
 COLOURS = {"conflicts": "#f3d9ff", "verbatim": "#d7f5dd", "changed": "#fff1bf", "paraphrase": "#dbe9ff",
            "unsupported": "#ffd9d6"}
@@ -135,19 +135,23 @@ def sentence_html(number: int, s: SentenceCheck) -> str:
 
 
 def _open_source(s: SentenceCheck) -> None:
-    st.query_params.update({"source": s.span.source_id, "start": str(s.span.start), "end": str(s.span.end)})
+    """The sentence's source span in the source view (one history entry: Back returns to this report)."""
+    _keep_draft()
+    open_source({"source": s.span.source_id, "start": str(s.span.start), "end": str(s.span.end)})
+
+
+def _keep_draft() -> None:
+    """The draft, kept outside the text area's own state, which is dropped while the view is not drawn."""
+    st.session_state.check_draft = st.session_state.get("check_text", "")
 
 
 def draft_text(data: bytes, name: str) -> str:
-    """An uploaded draft as text: a Word file's text (headings, lists and tables as Markdown), else UTF-8."""
-    if name.lower().endswith(".docx"):
-        from indexer.ingest.convert import convert_bytes
-
-        return check_draft_text(convert_bytes(data, "docx", name=name).text)
-    return read_draft(data, name)
+    """An uploaded draft as text: the command line's reader (a Word file's text, else UTF-8)."""
+    return read_draft_file(data, name)
 
 
 def _submit() -> None:
+    _keep_draft()
     st.session_state.check_submitted = st.session_state.get("check_text", "")
     st.session_state.check_error = None
 
@@ -163,15 +167,22 @@ def _uploaded() -> None:
         st.session_state.check_error = str(e)
         st.session_state.check_submitted = None
         return
-    st.session_state.check_text = text
+    st.session_state.check_text = st.session_state.check_draft = text
     st.session_state.check_submitted = text
     st.session_state.check_error = None
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def wording_checker(build_id: str | None, _engine) -> WordingChecker:
+    """The checker of the live index (spans, word tables and the entailment model, made once per index build and
+    shared by every session, read-only)."""
+    return WordingChecker.for_engine(_engine)
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
-def _checked(build_key: tuple, draft: str, _engine) -> CheckReport:
+def _checked(build_id: str | None, draft: str, _engine) -> CheckReport:
     """Reports of recent drafts per index build, so that reruns (a filter, a download) do not re-encode the draft."""
-    return check(_engine, draft)
+    return wording_checker(build_id, _engine).check(draft)
 
 
 def render_check(engine) -> None:
@@ -179,7 +190,9 @@ def render_check(engine) -> None:
     st.subheader("Check wording")
     st.caption("Paste a draft (or upload a .txt, .md or .docx file) to see, for each sentence, whether the sources say it, "
                f"in what words, and where. Up to {MAX_DRAFT_CHARS:,} characters.")
-    st.text_area("Draft", key="check_text", height=200, placeholder="Paste the draft here…")
+    if "check_text" not in st.session_state:  # the view was not drawn in the last run (a source, another view)
+        st.session_state.check_text = st.session_state.get("check_draft", "")
+    st.text_area("Draft", key="check_text", height=200, placeholder="Paste the draft here…", on_change=_keep_draft)
     st.file_uploader("…or upload a draft", type=["txt", "md", "docx"], key="check_upload", on_change=_uploaded,
                      max_upload_size=MAX_DRAFT_UPLOAD_MB,
                      help=f"A draft of up to {MAX_DRAFT_CHARS:,} characters (a .docx file up to "
@@ -193,7 +206,7 @@ def render_check(engine) -> None:
         return
     try:
         with heavy_turn(True), st.spinner("Comparing the draft with the sources…"):
-            report = _checked(span_index(engine).key, draft, engine)
+            report = _checked(engine.build_id, draft, engine)
     except (IndexerError, Busy) as e:
         st.error(md_escape(e), icon=":material/error:")
         return

@@ -2,7 +2,9 @@
 
 Every string that came from a corpus file, `sources.toml` or the question goes through `html.escape` (or, for
 Streamlit's Markdown elements, `md_escape`) before it is put into a template; marks and emphasis are added
-around escaped pieces, never inside them. The two scripts are constants: they take no text from anywhere.
+around escaped pieces, never inside them. A Markdown source (an added PDF, web page or Word file) is shown with
+its structure (`markdown_html`: tables, lists, headings from `ui.markdown`, whose leaves are exact spans of the
+text), marked by offset like plain text. The scripts are constants: they take no text from anywhere.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from indexer.ask.engine import Citation
 from indexer.index.store import SourceRecord
@@ -18,6 +21,7 @@ from indexer.ingest.passages import HEADING_SEPARATOR
 from indexer.ingest.structure import Block
 from ui.highlight import Marks
 from ui.links import SourceView
+from ui.markdown import MarkdownDoc, Node, is_markdown_file, leaves, markdown_doc
 
 Span = tuple[int, int]
 CITED_ID = "qa-cited"
@@ -56,6 +60,21 @@ CSS = """
 .qa-meta code { font-size: 0.8rem; overflow-wrap: anywhere; }
 .qa-source-card h4 { margin: 0 0 0.3rem; font-size: 1.05rem; }
 .qa-changed { color: #8a4b00; font-weight: 600; }
+.qa-md table { border-collapse: collapse; margin: 0.2rem 0 0.9rem; font-size: 0.95em; line-height: 1.45; }
+.qa-md th, .qa-md td { border: 1px solid #d5dbe3; padding: 0.3rem 0.6rem; text-align: left; vertical-align: top;
+  white-space: pre-wrap; }
+.qa-md th { background: #f1f5f9; font-weight: 600; color: #1f2933; }
+.qa-md ul, .qa-md ol { margin: 0 0 0.9rem; padding-left: 1.6rem; }
+.qa-md li { white-space: pre-wrap; margin: 0.15rem 0; }
+.qa-md li > p { margin: 0 0 0.4rem; }
+.qa-md blockquote { margin: 0 0 0.9rem; padding-left: 0.8rem; border-left: 3px solid #e3e8ee; }
+.qa-md pre { white-space: pre-wrap; font-size: 0.88em; background: #f6f8fa; padding: 0.5rem 0.7rem; }
+.qa-passage.qa-md p, .qa-passage.qa-md table, .qa-passage.qa-md ul, .qa-passage.qa-md ol { margin: 0 0 0.5rem; }
+.qa-passage.qa-md > :last-child { margin-bottom: 0; }
+.qa-md mark { background: #ffe680; color: inherit; border-radius: 2px; }
+.qa-passage.qa-md mark.qa-best { background: #fff1a8; }
+.st-key-question [data-testid="InputInstructions"] { display: none; }
+.st-key-question textarea { min-height: 2.6rem; }
 </style>
 """
 
@@ -80,6 +99,37 @@ COPY_SCRIPT = """
     button.textContent = "Copied ✓";
     setTimeout(() => { button.textContent = label; }, 1600);
   });
+})();
+</script>
+"""
+
+# The question box: Enter asks (as Ctrl+Enter does in Streamlit's form text area), Shift+Enter starts a new line,
+# and the box has the focus when the page loads (unless the reader already put it somewhere else).
+QUESTION_SCRIPT = """
+<script>
+(() => {
+  if (window.__qaQuestionInstalled) return;
+  window.__qaQuestionInstalled = true;
+  const BOX = 'textarea[aria-label="Your question"]';
+  document.addEventListener("keydown", (event) => {
+    const box = event.target;
+    if (!(box instanceof HTMLTextAreaElement) || !box.matches(BOX) || !event.isTrusted) return;
+    if (event.key !== "Enter" || event.isComposing || event.shiftKey || event.altKey || event.ctrlKey
+        || event.metaKey) return;
+    event.preventDefault();
+    event.stopPropagation();
+    box.dispatchEvent(new KeyboardEvent("keydown", {key: "Enter", code: "Enter", ctrlKey: true, bubbles: true,
+                                                    cancelable: true}));
+  }, true);
+  let tries = 0;
+  const timer = setInterval(() => {
+    const box = document.querySelector(BOX);
+    if (box) {
+      const active = document.activeElement;
+      if (!active || active === document.body) box.focus();
+      clearInterval(timer);
+    } else if (++tries > 50) clearInterval(timer);
+  }, 100);
 })();
 </script>
 """
@@ -145,16 +195,27 @@ def marked_html(text: str, marks: Marks) -> str:
     return "".join(out)
 
 
-def card_html(rank: int, citation: Citation, text: str, marks: Marks, answers: bool) -> str:
-    """A result card: who says it, under which heading, the passage verbatim, and the citation."""
+def card_html(rank: int, citation: Citation, text: str, marks: Marks, answers: bool,
+              doc: MarkdownDoc | None = None) -> str:
+    """A result card: who says it, under which heading, the passage verbatim, and the citation. With `doc` (the
+    passage's Markdown source, whose characters citation.start..end are `text`) the passage keeps its tables and
+    lists."""
     heading = HEADING_SEPARATOR.join(citation.heading) or f"“{citation.title}”"
     flag = "" if answers else '<span class="qa-flag">Does not answer the question</span>'
+    if doc is not None and doc.text[citation.start : citation.end] == text:
+        shift = citation.start
+        body = markdown_html(doc, [*(Mark(a + shift, b + shift, "mark", ' class="qa-best"') for a, b in marks.sentences),
+                                   *(Mark(a + shift, b + shift, "strong") for a, b in marks.terms)],
+                             window=(citation.start, citation.end))
+        passage = f'<div class="qa-passage qa-md">{body}</div>'
+    else:
+        passage = f'<blockquote class="qa-passage">{marked_html(text, marks)}</blockquote>'
     return (
         f'<div class="qa-card{"" if answers else " qa-nearest"}">'
         f'<div class="qa-head"><span class="qa-rank">{rank}</span>'
         f'<span class="qa-publisher">{esc(citation.publisher or citation.source_id)}</span>'
         f"<span>{esc(heading)}</span>{flag}</div>"
-        f'<blockquote class="qa-passage">{marked_html(text, marks)}</blockquote>'
+        f"{passage}"
         f'<div class="qa-cite">{esc(citation_line(rank, citation))}</div>'
         "</div>"
     )
@@ -172,11 +233,101 @@ def read_as_html(notes: Sequence[str]) -> str:
             + " · ".join(esc(n) for n in notes) + "</div>")
 
 
+# -- Markdown sources ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mark:
+    """`<tag attrs>` around the characters start..end of a text; `first_attrs` go on its first piece only."""
+
+    start: int
+    end: int
+    tag: str  # "mark" or "strong"
+    attrs: str = ""  # constant markup only
+    first_attrs: str = ""
+
+
+def markdown_html(doc: MarkdownDoc, marks: Sequence[Mark] = (), window: Span | None = None) -> str:
+    """A Markdown source as HTML (`ui.markdown`'s tree, every leaf escaped), or only the part inside `window` (a
+    passage: leaves cut to it, blocks outside it left out; a table row keeps all its cells). A mark that spans
+    several leaves (cells, items, paragraphs) is one mark per piece; marks nest in the order given."""
+    return _MarkdownWriter(doc.text, marks, window).nodes(doc.nodes)
+
+
+class _MarkdownWriter:
+    def __init__(self, text: str, marks: Sequence[Mark], window: Span | None) -> None:
+        self.text = text
+        self.whole = window is None
+        self.window = window or (0, len(text))
+        self.marks = [m for m in marks if m.start < m.end]
+        self.opened: set[int] = set()  # marks whose first piece has been written
+
+    def nodes(self, nodes: Sequence[Node | Span]) -> str:
+        out: list[str] = []
+        run: list[Span] = []  # neighbouring leaves are written as one run: a mark over them stays one mark
+        for node in nodes:
+            if not self._inside(node):
+                continue
+            if isinstance(node, Node):
+                out.append(self._run(run) + self._node(node))
+                run = []
+            else:
+                run.append(node)
+        out.append(self._run(run))
+        return "".join(out)
+
+    def _inside(self, node: Node | Span) -> bool:
+        a, b = self.window
+        if isinstance(node, Node) and node.tag == "hr":
+            return self.whole
+        return any(s < b and e > a for s, e in leaves([node]))
+
+    def _node(self, node: Node) -> str:
+        if node.tag == "hr":
+            return "<hr>"
+        if node.tag == "tr":  # every cell of a row, so the columns stay in place
+            inner = "".join(f"<{c.tag}>{self.nodes(c.children)}</{c.tag}>" for c in node.children
+                            if isinstance(c, Node))
+        else:
+            inner = self.nodes(node.children)
+        return f"<{node.tag}{node.attrs}>{inner}</{node.tag}>"
+
+    def _run(self, spans: list[Span]) -> str:
+        """Leaves cut to the window, escaped, with the marks over them (a mark is closed and opened again only
+        where another mark inside it starts or ends)."""
+        pieces = []
+        for start, end in spans:
+            start, end = max(start, self.window[0]), min(end, self.window[1])
+            cuts = sorted({start, end, *(x for m in self.marks for x in (m.start, m.end) if start < x < end)})
+            pieces.extend(zip(cuts, cuts[1:], strict=False))
+        out: list[str] = []
+        stack: list[int] = []  # the marks open now, outermost first
+        for a, b in pieces:
+            wanted = [k for k, m in enumerate(self.marks) if m.start <= a and b <= m.end]
+            keep = 0
+            while keep < min(len(stack), len(wanted)) and stack[keep] == wanted[keep]:
+                keep += 1
+            while len(stack) > keep:
+                out.append(f"</{self.marks[stack.pop()].tag}>")
+            for k in wanted[keep:]:
+                mark = self.marks[k]
+                out.append(f"<{mark.tag}{mark.attrs}{'' if k in self.opened else mark.first_attrs}>")
+                self.opened.add(k)
+                stack.append(k)
+            out.append(esc(self.text[a:b]))
+        out.extend(f"</{self.marks[k].tag}>" for k in reversed(stack))
+        return "".join(out)
+
+
 # -- a source in context ------------------------------------------------------------------------------------
 
 
 def source_html(view: SourceView) -> str:
-    """The whole source, escaped, headings as headings, the cited range in <mark> (the first with an id)."""
+    """The whole source, escaped, headings as headings, the cited range in <mark> (the first with an id); a
+    Markdown source with its tables and lists."""
+    if is_markdown_file(view.record.file):
+        cited = [Mark(*view.cited, "mark", "", f' id="{CITED_ID}"')] if view.cited else []
+        return f'<div class="qa-doc"><div class="qa-md">{markdown_html(markdown_doc(view.text), cited)}</div></div>'
     text = view.text
     parts = ['<div class="qa-doc">']
     first = True

@@ -1,8 +1,11 @@
-"""Reading a cited passage in its source: links of the form `?source=ID&start=..&end=..`, checked before use.
+"""The page's address: which view it shows (`?view=check`), which question it answers (`?q=...`) and which
+cited passage it opens (`?source=ID&start=..&end=..`), the last checked before use.
 
 A link can be pasted into a document and opened much later, or typed by hand, so everything in it is checked:
 the source must be one the index knows (never a file path), the offsets whole numbers inside the text. A source
 file that changed since the index was built is still shown, flagged, because the offsets may no longer match.
+The view is part of the address so that the browser's Back and Forward restore it; a link without `view` (every
+link made before it existed) opens Ask, or the source it names.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from indexer.errors import IndexerError
 from indexer.index.store import SourceRecord
 from indexer.ingest.sources import sha256_bytes
 from indexer.ingest.structure import Block, document_blocks
+from ui.markdown import is_markdown_file
 
 Span = tuple[int, int]
 MAX_DIGITS = 12  # a character offset: far above any source's length, far below Python's integer-digit limit
+VIEWS = {"ask": "Ask", "check": "Check wording", "sources": "Sources"}  # `?view=` → the view's name on the page
+DEFAULT_VIEW = "Ask"  # shown without `view`, or with one the page does not know
+SOURCE_PARAMS = ("source", "start", "end")
 
 
 class LinkError(IndexerError, ValueError):
@@ -34,6 +41,25 @@ class SourceView:
     cited: Span | None
     heading: tuple[str, ...]
     changed: bool  # the file differs from the one the index was built from
+
+
+def view_of(params: Mapping[str, str]) -> str:
+    """The view an address shows."""
+    return VIEWS.get((params.get("view") or "").strip().lower(), DEFAULT_VIEW)
+
+
+def view_param(view: str) -> str | None:
+    """The `view` parameter of a view (None for Ask, so that `?q=` links stay as they always were)."""
+    return next((name for name, shown in VIEWS.items() if shown == view and shown != DEFAULT_VIEW), None)
+
+
+def changed_address(params: Mapping[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
+    """`params` with `changes` made: a value sets its parameter (in place, or after the others), None removes it."""
+    out = {name: value for name, value in params.items() if name not in changes or changes[name] is not None}
+    for name, value in changes.items():
+        if value is not None:
+            out[name] = value
+    return out
 
 
 def link_params(citation: Citation) -> dict[str, str]:
@@ -53,8 +79,8 @@ def open_link(engine: Engine, params: Mapping[str, str]) -> SourceView:
     text = engine.source_text(source_id)
     cited = parse_range(params.get("start"), params.get("end"), len(text))
     changed = sha256_bytes(text.encode("utf-8")) != record.sha256
-    return SourceView(record, text, tuple(document_blocks(text, markdown=record.file.lower().endswith(".md"))), cited, heading_at(engine, source_id, cited),
-                      changed)
+    blocks = tuple(document_blocks(text, markdown=is_markdown_file(record.file)))
+    return SourceView(record, text, blocks, cited, heading_at(engine, source_id, cited), changed)
 
 
 def parse_range(start: str | None, end: str | None, length: int) -> Span | None:

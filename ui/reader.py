@@ -1,29 +1,39 @@
-"""The source reader: an article opened at a cited range, at its own address `?source=ID&start=..&end=..`."""
+"""The source reader: an article opened at a cited range, at its own address `?source=ID&start=..&end=..`.
+
+The page's address changes in one step (`set_address`): Streamlit makes every change of `st.query_params` a
+browser history entry, so a view change made of several assignments would take several presses of Back.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import streamlit as st
 
 from indexer import Engine, IndexerError
 from ui.html import SCROLL_SCRIPT, esc, md_escape, source_html, source_meta_html
-from ui.links import open_link
+from ui.links import SOURCE_PARAMS, changed_address, open_link
 from ui.resources import render_rebuild_button
 
-SOURCE_PARAMS = ("source", "start", "end")
+CLOSED = dict.fromkeys(SOURCE_PARAMS)  # the changes that close the source view
 
 
-def open_source(params: dict[str, str]) -> None:
-    for name in SOURCE_PARAMS:
-        if name in params:
-            st.query_params[name] = params[name]
-        elif name in st.query_params:
-            del st.query_params[name]
+def set_address(changes: Mapping[str, str | None]) -> None:
+    """Sets (a value) and removes (None) query parameters at once: one history entry, so Back undoes it whole."""
+    current = st.query_params.to_dict()
+    wanted = changed_address(current, changes)
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def open_source(params: Mapping[str, str]) -> None:
+    """Opens the source view at `params` (`source`, and `start` and `end` when a range is cited), keeping the
+    view and question it was opened from, so Back returns to them."""
+    set_address({name: params.get(name) for name in SOURCE_PARAMS})
 
 
 def close_source() -> None:
-    for name in SOURCE_PARAMS:
-        if name in st.query_params:
-            del st.query_params[name]
+    set_address(CLOSED)
 
 
 def render_reader(engine: Engine) -> None:

@@ -14,10 +14,10 @@ import streamlit as st
 from indexer import Config, Engine, IndexerError, index_status
 from indexer.index import embedder as embedders
 from indexer.index.build import IndexStatus, update_index
+from indexer.index.vector_cache import VectorCache
 from indexer.ingest.sources import warning_lines
 from ui.editors import NotAnEditor, is_editor, require_editor
 from ui.fairness import FairGate
-from ui.highlight import VectorCache
 from ui.html import md_escape
 
 DEFAULTS = Config()

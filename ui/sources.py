@@ -12,13 +12,15 @@ from indexer.index.adding import AddReport, add_sources
 from indexer.index.removal import remove_source
 from indexer.ingest.convert import Upload
 from indexer.ingest.convert.inputs import MAX_FILE_BYTES
-from indexer.ingest.sources import corpus_checksums
+from indexer.ingest.sources import changed_files, corpus_checksums
 from ui.editors import NotAnEditor, is_editor, require_editor
 from ui.html import esc, md_escape, source_card_html
 from ui.reader import open_source
 from ui.resources import load_model, reload_engine, render_rebuild_button, status_of
 
 UPLOAD_TYPES = ("html", "htm", "pdf", "docx", "txt", "md")
+CHANGE_NOTES = {"removed": "This file is no longer in the corpus folder.",
+                "changed": "This file changed since the index was built."}
 ADD_ERROR = "add_error"
 
 
@@ -52,12 +54,9 @@ def render_sources(engine: Engine) -> None:
             st.error(md_escape(st.session_state.pop(ADD_ERROR)))
         render_add_source(engine)
     current = corpus_checksums(engine.config.corpus_dir) if Path(engine.config.corpus_dir).is_dir() else {}
+    changes = changed_files({record.file: record.sha256 for record in engine.index.sources}, current)
     for record in engine.index.sources:
-        changed = ""
-        if record.file not in current:
-            changed = "This file is no longer in the corpus folder."
-        elif current[record.file] != record.sha256:
-            changed = "This file changed since the index was built."
+        changed = CHANGE_NOTES.get(changes.get(record.file), "")
         with st.container(border=True, key=f"qa-src-{record.source_id}"):
             st.html(source_card_html(record, changed))
             left, right, _ = st.columns([1, 1, 3], gap="small")

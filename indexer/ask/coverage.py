@@ -33,10 +33,10 @@ from pathlib import Path
 
 from indexer.ask.model_files import model_json
 from indexer.ask.reading import Understanding
-from indexer.ask.search import Hit
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.errors import ConfigError
 from indexer.text.tokens import terms
+from indexer.types import Hit
 
 TOP = 5  # the passages whose contents count as evidence (whatever number of results was asked for)
 DEPTH = 10  # the passages ranked for evidence: the ones below TOP show how close the corpus is as a whole

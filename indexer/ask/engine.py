@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -17,48 +17,43 @@ from indexer.ask.coverage import DEPTH, TOP, Coverage, CoverageModel, Evidence, 
 from indexer.ask.question_vectors import message_vector, question_vectors
 from indexer.ask.reading import QuestionReader, Understanding
 from indexer.ask.rerank import FEATURES, RerankModel, candidate_features, named_share
-from indexer.ask.search import Hit, Ranked, hybrid_rank
+from indexer.ask.search import hybrid_rank
 from indexer.ask.sentences import SentenceVectors
 from indexer.ask.spelling import Speller
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.config import Config, model_path
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
 from indexer.index import store
-from indexer.index.build import IndexStatus, build_index, index_status
+from indexer.index.build import BuildReport, build_index
 from indexer.index.embedder import Embedder, load_embedder
 from indexer.index.represent import ranking_text
+from indexer.index.status import IndexStatus, index_status
 from indexer.ingest.passages import HEADING_SEPARATOR
-from indexer.ingest.sources import display_path, open_no_follow, outside_corpus
+from indexer.ingest.source_text import source_text
+from indexer.ingest.sources import display_path, warning_lines
 from indexer.ingest.windows import TokenCounter
 from indexer.lexicon import DrugNames, Lexicon
 from indexer.text.tokens import terms
+from indexer.types import Citation, Hit, IndexState, Passage, Ranked
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class Citation:
-    """Where a passage is: enough to open the exact characters of the source file."""
-
-    source_id: str
-    title: str
-    publisher: str
-    path: str  # e.g. "corpus/000_c89290b5e323cd66.txt"
-    start: int
-    end: int
-    heading: tuple[str, ...]
+PASSAGE_TERMS_KEPT = 4096  # passages whose terms are kept when the index does not store them (an older index)
+__all__ = ["Answer", "Candidates", "Citation", "Engine"]
 
 
 @dataclass(frozen=True)
 class Answer:
+    """A question's answer: the hits (each with its citation), how the question was read and whether the sources
+    cover it."""
+
     question: str
     covered: bool
     hits: tuple[Hit, ...]
     understood: Understanding
     coverage: Coverage
 
-    def to_json(self, citations: list[Citation]) -> dict:
+    def to_json(self) -> dict:
         return {
             "question": self.question,
             "covered": self.covered,
@@ -66,23 +61,26 @@ class Answer:
             "missing": list(self.coverage.missing),
             "coverage_score": self.coverage.score,
             "understood": self.understood.to_json() | {"coverage": self.coverage.reason},
-            "results": [
-                {
-                    "rank": rank,
-                    "source_id": c.source_id,
-                    "title": c.title,
-                    "source": c.path,
-                    "start": c.start,
-                    "end": c.end,
-                    "text": hit.passage.text,
-                    "heading": HEADING_SEPARATOR.join(c.heading),
-                    "score": round(hit.score, 6),
-                    "dense_score": round(hit.dense_score, 6),
-                    "sparse_score": round(hit.sparse_score, 6),
-                }
-                for rank, (hit, c) in enumerate(zip(self.hits, citations, strict=True), 1)
-            ],
+            "results": [_result(rank, hit) for rank, hit in enumerate(self.hits, 1)],
         }
+
+
+def _result(rank: int, hit: Hit) -> dict:
+    """One hit as `--json` prints it: its rank, its citation, its text and its scores."""
+    c = hit.citation
+    return {
+        "rank": rank,
+        "source_id": c.source_id,
+        "title": c.title,
+        "source": c.path,
+        "start": c.start,
+        "end": c.end,
+        "text": hit.passage.text,
+        "heading": HEADING_SEPARATOR.join(c.heading),
+        "score": round(hit.score, 6),
+        "dense_score": round(hit.dense_score, 6),
+        "sparse_score": round(hit.sparse_score, 6),
+    }
 
 
 class Engine:
@@ -97,10 +95,15 @@ class Engine:
         self.vocabulary = IndexVocabulary(index.lexical, index.vocabulary, self._passage_terms_list)
         self.reader = QuestionReader(self.vocabulary, self.lexicon, Speller(self.vocabulary, self.lexicon),
                                      max_chars=config.max_question_chars)
-        self._coverage_model = coverage_model
         self.tokens = TokenCounter(model_path())  # the model's window, for questions longer than it
-        self.caches = Caches()  # things derived from this index on first use (e.g. the wording check's spans)
+        # Made on first use, then kept while the engine lives: the fitted models, the index's sentence vectors,
+        # and a passage's terms when the index does not store them (the latest PASSAGE_TERMS_KEPT).
+        self._coverage_model = Once(lambda: coverage_model or CoverageModel.load(config.coverage_model))
+        self._rerank_model = Once(lambda: RerankModel.load(config.rerank_model))
+        self._sentences = Once(self._sentence_vectors)
+        self._passage_terms = lru_cache(maxsize=PASSAGE_TERMS_KEPT)(self._make_passage_terms)
         self._headings = {s.source_id: s.heading for s in index.sources}
+        self._records = {s.source_id: s for s in index.sources}
         self._source_numbers = {s.source_id: i for i, s in enumerate(index.sources)}
         self._passage_source = np.array([self._source_numbers[p.source_id] for p in index.passages])
 
@@ -112,24 +115,27 @@ class Engine:
 
     @classmethod
     def open(cls, config: Config | None = None, embedder: Embedder | None = None, build: bool = True,
-             progress: bool = False, on_build=None, drug_names: DrugNames | None = None) -> Engine:
+             progress: bool = False, on_build: Callable[[IndexStatus], None] | None = None,
+             drug_names: DrugNames | None = None,
+             on_built: Callable[[BuildReport], None] | None = None) -> Engine:
         """Load the index of `config`, building it first when it is missing or stale (if `build`).
 
-        `on_build(reason)` is called before a build, so the caller can tell the user.
+        `on_build(status)` is called before a build, so the caller can tell the user; `on_built(report)` after
+        it, to show the build's warnings and skipped files (without it, they are logged).
         """
         config = config or Config()
         status = index_status(config)
-        if status.state == "foreign":
+        if status.state == IndexState.FOREIGN:
             raise NotAnIndex(status.reason)
         # The drug dictionary starts loading in the background while the model loads.
-        drug_names = drug_names or DrugNames(store.lexicon_path(config.index_dir))
-        if status.state == "missing" and not build:
+        drug_names = (drug_names or DrugNames(store.lexicon_path(config.index_dir))).start()
+        if status.state == IndexState.MISSING and not build:
             raise IndexNotFound(status.reason)
-        if status.state == "broken":
+        if status.state == IndexState.BROKEN:
             raise IndexMismatch(status.reason)
         embedder = embedder or load_embedder()
-        if build and status.state in ("missing", "stale"):
-            if status.state == "missing" and not Path(config.corpus_dir).is_dir():
+        if build and status.state in (IndexState.MISSING, IndexState.STALE):
+            if status.state == IndexState.MISSING and not Path(config.corpus_dir).is_dir():
                 raise SourceError(
                     f"There is no index at {display_path(config.index_dir)} and no corpus folder "
                     f"{display_path(config.corpus_dir)} to build one from. Pass --corpus DIR."
@@ -137,7 +143,8 @@ class Engine:
             if on_build:
                 on_build(status)
             # Waits for a build of the same index already running (and then builds only if still needed).
-            build_index(config, embedder, progress=progress, wait=True)
+            report = build_index(config, embedder, progress=progress, wait=True)
+            (on_built or log_warnings)(report)
         index = store.load(config.index_dir, config.model_name, embedder.dimension)
         return cls(index, embedder, config, drug_names)
 
@@ -147,7 +154,7 @@ class Engine:
     @property
     def build_id(self) -> str | None:
         """The id of the build this engine answers from."""
-        return self.index.manifest.get("build_id")
+        return self.index.manifest.build_id
 
     def replaced_on_disk(self) -> bool:
         """Whether another build has replaced the index on disk since this engine loaded it (reads one small
@@ -160,13 +167,17 @@ class Engine:
     @property
     def coverage_model(self) -> CoverageModel:
         """The fitted coverage model (`Config.coverage_model`, or the one shipped with the package)."""
-        return self.caches.get("coverage-model", None, lambda: self._coverage_model or CoverageModel.load(
-            self.config.coverage_model))
+        return self._coverage_model.get()
 
     @property
     def rerank_model(self) -> RerankModel:
         """The fitted rerank model (`Config.rerank_model`, or the one shipped with the package)."""
-        return self.caches.get("rerank-model", None, lambda: RerankModel.load(self.config.rerank_model))
+        return self._rerank_model.get()
+
+    @property
+    def sentence_vectors(self) -> SentenceVectors:
+        """The index's sentence vectors (see `_sentence_vectors`)."""
+        return self._sentences.get()
 
     def ask(self, question: str, k: int | None = None, sources: Iterable[str] | None = None) -> Answer:
         """The passages that best answer `question`, best first, and whether the sources cover it."""
@@ -189,10 +200,7 @@ class Engine:
             ranked = self.rerank_model.rerank(ranked, candidates.features)
             topic = topic[[order[r.number] for r in ranked]]
         understood = candidates.understood
-        hits = [
-            Hit(self.index.passages[r.number], r.score, r.dense_score, r.sparse_score, r.dense_rank, r.sparse_rank)
-            for r in ranked
-        ]
+        hits = [self._hit(r) for r in ranked]
         hit_terms = [self._passage_terms_list(r.number) for r in ranked[:TOP]]
         topic_scores = [float(x) for x in topic[:TOP]]
         return understood, hits, gather(understood, hits, hit_terms, topic_scores, self.vocabulary)
@@ -224,8 +232,7 @@ class Engine:
         if not features:
             return Candidates(understood, ranked, np.zeros((len(ranked), len(FEATURES))), topic)
         named = named_share(understood, [self._passage_terms_list(r.number) for r in ranked])
-        sentences = self.caches.get("sentence-vectors", None, self._sentence_vectors)
-        best = sentences.best([r.number for r in ranked], vector)
+        best = self.sentence_vectors.best([r.number for r in ranked], vector)
         topical = topic if self._topic_counts(understood) else None
         return Candidates(understood, ranked, candidate_features(ranked, named, best, topical), topic)
 
@@ -236,35 +243,31 @@ class Engine:
             self.vocabulary.narrows(t) for t in understood.topic_terms)
 
     def citation(self, hit: Hit) -> Citation:
-        p = hit.passage
-        record = self.index.source(p.source_id)
-        return Citation(p.source_id, record.title, record.publisher, record.path, p.start, p.end, p.heading)
+        """Where a hit's passage is (`hit.citation`)."""
+        return hit.citation
 
     def to_json(self, answer: Answer) -> dict:
-        return answer.to_json([self.citation(h) for h in answer.hits])
+        """The answer as the command line's `--json` prints it (`answer.to_json()`)."""
+        return answer.to_json()
+
+    def _hit(self, ranked: Ranked) -> Hit:
+        passage = self.index.passages[ranked.number]
+        return Hit(passage, self._citation_of(passage), ranked)
+
+    def _citation_of(self, p: Passage) -> Citation:
+        record = self._records[p.source_id]
+        return Citation(p.source_id, record.title, record.publisher, record.path, p.start, p.end, p.heading)
 
     # -- sources ------------------------------------------------------------------------------------------
 
     def source_text(self, source_id: str) -> str:
-        """The current text of a source file (`ui.links` checks it against the index's checksum)."""
-        record = self.index.source(source_id)
+        """The current text of a source file (`ui.links` checks it against the index's checksum); read by
+        `indexer.ingest.source_text`."""
+        record = self._records.get(source_id)
         if record is None:
             raise SourceError(f"There is no source {source_id!r} in the index, which has "
                               f"{len(self.index.sources)} sources (the Sources view lists them).")
-        corpus = Path(self.config.corpus_dir)
-        path = corpus / record.file
-        why = outside_corpus(path, corpus) if Path(record.file).name == record.file else "it is outside the folder"
-        if why:
-            log.warning("Refused to serve %s for the source %r: %s.", path, source_id, why)
-            raise SourceError(f"The source file of {source_id!r} is not served: {why}. Put the article itself into "
-                              "the corpus folder and rebuild the index.")
-        try:
-            with open_no_follow(path) as f:
-                return f.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            log.warning("Cannot read the source file %s: %s", path, e)
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else type(e).__name__
-            raise SourceError(f"The source file {record.path} cannot be read ({reason}). Rebuild the index.") from e
+        return source_text(Path(self.config.corpus_dir), record)
 
     def _mask(self, sources: Iterable[str] | None) -> np.ndarray | None:
         if sources is None:
@@ -285,7 +288,7 @@ class Engine:
         stored = self.index.lexical.terms_of(number)
         if stored is not None:
             return stored
-        return self.caches.get("passage-terms", number, lambda: self._make_passage_terms(number), limit=4096)
+        return self._passage_terms(number)
 
     def _sentence_vectors(self) -> SentenceVectors:
         """The index's sentence vectors: those it holds in memory (an index just assembled), else its files'."""
@@ -309,23 +312,23 @@ class Candidates:
     topic: np.ndarray
 
 
-class Caches:
-    """What an engine derives from its index on first use, kept while the engine lives. Thread-safe; entries of
-    a kind beyond `limit` drop the oldest first."""
+class Once(Generic[T]):
+    """A value made on first use, by one thread, and kept (thread-safe)."""
 
-    def __init__(self) -> None:
-        self._kinds: dict[str, tuple[threading.Lock, OrderedDict]] = {}
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make: Callable[[], T] | None = make
+        self._value: T | None = None
         self._lock = threading.Lock()
 
-    def get(self, kind: str, key: Hashable, make: Callable[[], T], limit: int = 1) -> T:
-        with self._lock:
-            lock, entries = self._kinds.setdefault(kind, (threading.Lock(), OrderedDict()))
-        with lock:  # one kind is made at a time; other kinds are not held up
-            if key in entries:
-                entries.move_to_end(key)
-                return entries[key]
-            value = make()
-            entries[key] = value
-            while len(entries) > limit:
-                entries.popitem(last=False)
-            return value
+    def get(self) -> T:
+        if self._make is not None:
+            with self._lock:
+                if self._make is not None:
+                    self._value, self._make = self._make(), None
+        return self._value
+
+
+def log_warnings(report: BuildReport) -> None:
+    """What a build had to say, for callers that show no report: its warnings and skipped files, logged once."""
+    for line in [*warning_lines(report.warnings), *report.skipped]:
+        log.warning("%s", line)

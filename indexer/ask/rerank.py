@@ -31,10 +31,10 @@ import numpy as np
 
 from indexer.ask.model_files import model_json
 from indexer.ask.reading import Understanding
-from indexer.ask.search import Ranked
 from indexer.ask.vocabulary import holds
 from indexer.errors import ConfigError
 from indexer.text.tokens import terms
+from indexer.types import Ranked
 
 FEATURES = ("dense", "lexical", "named", "best_sentence", "topic")
 DEPTH = 40  # the fused candidates that are ranked again

@@ -8,41 +8,22 @@ Two fusions (`Config.fusion`):
   apart the scores are: the first BM25 match counts as much as the first dense one, however poor.
 On MedicationQA's development questions and on NFCorpus and SciFact, "scores" ranked better than "rrf" (see the
 README and bench/RESULTS.md for the figures and the commands that print them).
+
+A candidate is a `Ranked` (its passage number and scores); the engine makes each a `Hit` with its passage and
+citation (both in `indexer.types`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
+from indexer.config import Config
 from indexer.index.dense import DenseIndex
 from indexer.index.lexical import LexicalIndex
-from indexer.ingest.passages import Passage
+from indexer.types import Fusion, Hit, Ranked
 
-
-@dataclass(frozen=True)
-class Hit:
-    """A ranked passage with both component scores, so a ranking can be explained."""
-
-    passage: Passage
-    score: float  # the ranking score (higher is better): the rerank model's (ask/rerank.py), or the fused one
-    dense_score: float  # cosine similarity of question and passage
-    sparse_score: float  # BM25 score (0 when no question term occurs)
-    dense_rank: int | None  # 1-based rank among dense candidates, None if not among them
-    sparse_rank: int | None
-
-
-@dataclass(frozen=True)
-class Ranked:
-    """A hit before it is tied to its passage: the passage number and the scores."""
-
-    number: int
-    score: float
-    dense_score: float
-    sparse_score: float
-    dense_rank: int | None
-    sparse_rank: int | None
+__all__ = ["Hit", "Ranked", "hybrid_rank"]
+DEFAULTS = Config()  # what the settings left out of a call fall back to
 
 
 def hybrid_rank(
@@ -51,18 +32,24 @@ def hybrid_rank(
     query_vector: np.ndarray,
     query_terms: list[str],
     k: int,
-    candidates: int = 50,
-    rrf_k: int = 60,
-    dense_weight: float = 1.0,
-    sparse_weight: float = 1.0,
+    candidates: int | None = None,
+    rrf_k: int | None = None,
+    dense_weight: float | None = None,
+    sparse_weight: float | None = None,
     allowed: np.ndarray | None = None,
-    fusion: str = "rrf",
+    fusion: Fusion | str | None = None,
 ) -> list[Ranked]:
     """The k best passages of the dense and BM25 candidates, fused by `fusion` ("scores" or "rrf", see the module
-    docstring).
+    docstring). Settings not given are `Config`'s (`candidates`, `rrf_k`, `dense_weight`, `sparse_weight`,
+    `fusion`).
 
     `allowed` is an optional boolean mask over passage numbers (a source filter).
     """
+    candidates = DEFAULTS.candidates if candidates is None else candidates
+    rrf_k = DEFAULTS.rrf_k if rrf_k is None else rrf_k
+    dense_weight = DEFAULTS.dense_weight if dense_weight is None else dense_weight
+    sparse_weight = DEFAULTS.sparse_weight if sparse_weight is None else sparse_weight
+    fusion = DEFAULTS.fusion if fusion is None else Fusion.from_str(fusion)
     n = len(dense)
     depth = max(k, candidates)
     if allowed is not None:
@@ -100,16 +87,14 @@ def hybrid_rank(
     if lexical_only.any():
         dense_score[lexical_only] = dense.scores_for(query_vector, numbers[lexical_only])
     fused = np.zeros(len(numbers))
-    if fusion == "scores":
+    if fusion == Fusion.SCORES:
         best = float(s_scores.max()) if len(s_scores) else 0.0
         fused += dense_weight * dense_score
         if best > 0:
             fused[at_s] += sparse_weight * s_scores / best
-    elif fusion == "rrf":
+    else:
         fused[at_d] += dense_weight / (rrf_k + np.arange(1, len(d_ids) + 1))
         fused[at_s] += sparse_weight / (rrf_k + np.arange(1, len(s_ids) + 1))
-    else:
-        raise ValueError(f"unknown fusion {fusion!r}")
     order = np.lexsort((numbers, -dense_score, -fused))[:k]
     return [
         Ranked(int(numbers[i]), float(fused[i]), float(dense_score[i]), float(s_all[numbers[i]]),

@@ -68,12 +68,6 @@ class Alignment:
         linked = self.linked_draft()
         return sum(weight(self.draft[i].key) for i in self.draft_content if i in linked) / total
 
-    def source_coverage(self) -> float:
-        """The share of the span's content words linked to the draft (low for a long span the draft uses little)."""
-        if not self.source_content:
-            return 0.0
-        return len(self.linked_source()) / len(self.source_content)
-
 
 def content_words(tokens: Sequence[Token]) -> tuple[int, ...]:
     return tuple(n for n, t in enumerate(tokens) if t.is_word and t.key not in STOPWORDS and not t.key.isdigit())
@@ -134,7 +128,7 @@ def negative_of(a: str, b: str) -> bool:
 def align(draft: Sequence[Token], source: Sequence[Token], lemmas: Callable[[str], frozenset[str]] | None = None,
           senses: Callable[[str], frozenset[int]] | None = None) -> Alignment:
     """Link the content words of `draft` to those of `source`, one to one, best relation and nearest first.
-    `lemmas(word)` gives a word's base forms and `senses(word)` its synonym groups (see `antonyms.Lexicon`)."""
+    `lemmas(word)` gives a word's base forms and `senses(word)` its synonym groups (see `indexer.lexicon.words.WordTables`)."""
     draft_content = content_words(draft)
     source_content = content_words(source)
     n, m = max(len(draft), 1), max(len(source), 1)

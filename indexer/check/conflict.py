@@ -18,135 +18,24 @@ unrelated clauses are never compared.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from indexer.check.align import ANCHOR_WINDOW, Alignment
-from indexer.check.antonyms import Lexicon
 from indexer.check.diff import Change, Token
+from indexer.check.numbers import comparable, numbers, same_number
+from indexer.lexicon.words import WordTables
 from indexer.text.tokens import STOPWORDS, stem
 
 REASONS = ("negation", "antonym", "direction", "quantifier", "hedge", "number", "drug")
-NUMBER_WORDS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-                "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-                "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-                "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12,
-                # how many times: "twice as likely" against "half as likely"
-                "twice": 2, "double": 2, "thrice": 3, "triple": 3, "half": 0.5, "quarter": 0.25}
-TENS = frozenset(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"])
-MULTIPLIERS = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_DECIMAL_MARKS = {".", "·", ","}
-_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 NEGATION_SCOPE = 3  # tokens after a negation in which "any" means "none"
 CONTRAST_REACH = 3  # tokens after a negation in which the word it negates is looked for
 NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis", "a")
 MIN_BASE = 5  # letters: the rest of a word with a negative prefix must be this long to count
 COMPARISON_MARKS = frozenset(["than", "compared", "versus", "vs"])  # what follows names the group compared with
 OPPOSITE_WINDOW = 2 * ANCHOR_WINDOW  # opposed words face each other across this many tokens
-APPROXIMATE = frozenset(["about", "around", "approximately", "almost", "nearly", "roughly", "some", "over", "under",
-                         "estimated", "circa", "ca", "up"])
 
-
-@dataclass(frozen=True)
-class Number:
-    value: float
-    decimals: int  # as written: 1.7 has one, 22 has none
-    first: int  # token numbers
-    last: int
-    unit: str = ""  # the word after it ("%" for percentages), "" when none
-    approximate: bool = False  # "about 25,000", "almost 25,000"
-
-
-def numbers(tokens: Sequence[Token], units: Mapping[str, str] | None = None) -> list[Number]:
-    """The numbers of a token list: digits (1,008; 1.7; 1·7; 22%), number words ("thirty") and multipliers
-    ("1.7 billion"), each with the word after it as its unit (`units` maps abbreviations to unit words: "min" ->
-    "minute"). Left out: "one" (as often a pronoun) and digits that
-    are part of a name ("COVID-19", "IL-6")."""
-    out: list[Number] = []
-    n = 0
-    while n < len(tokens):
-        key = tokens[n].key.rstrip("%")
-        first = n
-        if _DIGITS.fullmatch(key):
-            if _part_of_name(tokens, n):
-                n += 1
-                continue
-            text = key
-            # "1·7" is three tokens: digits, a decimal mark, digits
-            while (n + 2 < len(tokens) and tokens[n + 1].key in _DECIMAL_MARKS and tokens[n + 1].start == tokens[n].end
-                   and tokens[n + 2].start == tokens[n + 1].end and tokens[n + 2].key.rstrip("%").isdigit()):
-                text += "." + tokens[n + 2].key.rstrip("%")
-                n += 2
-            value, decimals = _parse_digits(text)
-        elif key in NUMBER_WORDS:
-            value, decimals = float(NUMBER_WORDS[key]), 0
-            if (key in TENS and n + 2 < len(tokens) and tokens[n + 1].key == "-" and tokens[n + 2].key in NUMBER_WORDS
-                    and NUMBER_WORDS[tokens[n + 2].key] < 10 and tokens[n + 1].start == tokens[n].end):
-                value += NUMBER_WORDS[tokens[n + 2].key]  # "fifty-three"
-                n += 2
-        else:
-            n += 1
-            continue
-        if n + 1 < len(tokens) and tokens[n + 1].key in MULTIPLIERS:
-            value *= MULTIPLIERS[tokens[n + 1].key]
-            n += 1
-        percent = tokens[n].key.endswith("%")
-        unit = "%" if percent else _unit(tokens, n + 1, units)
-        approximate = first > 0 and tokens[first - 1].key in APPROXIMATE
-        out.append(Number(value, decimals, first, n, unit, approximate))
-        n += 1
-    return out
-
-
-def _part_of_name(tokens: Sequence[Token], n: int) -> bool:
-    return (n >= 2 and tokens[n - 1].key == "-" and tokens[n - 1].end == tokens[n].start
-            and tokens[n - 2].end == tokens[n - 1].start and tokens[n - 2].is_word)
-
-
-def _unit(tokens: Sequence[Token], n: int, units: Mapping[str, str] | None = None) -> str:
-    """The word a number counts: the next word ("-" skipped; an abbreviation read as its unit, "min" as
-    "minute"), "%" for "percent", "" when none follows or the next word is a function word ("twice as likely")."""
-    if n < len(tokens) and tokens[n].key == "-":
-        n += 1
-    if n >= len(tokens) or not tokens[n].is_word or tokens[n].key[0].isdigit():
-        return ""
-    key = tokens[n].key
-    key = (units or {}).get(key, key)
-    if key in ("percent", "per", "%"):
-        return "%"
-    return "" if key in STOPWORDS else stem(key)
-
-
-
-def _parse_digits(text: str) -> tuple[float, int]:
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?", text):  # 1,008 and 60,000 are thousands
-        text = text.replace(",", "")
-    text = text.replace(",", ".")
-    if text.count(".") > 1:
-        text = text.replace(".", "", text.count(".") - 1)
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return float(text), decimals
-
-
-def comparable(a: Number, b: Number) -> bool:
-    """Whether two numbers count the same thing: the same unit ("%", "participants"), or neither has one."""
-    return a.unit == b.unit
-
-
-def same_number(draft: Number, source: Number) -> bool:
-    """Equal once the source is rounded as the draft writes it (22 states 22.4; 1.7 states 1.68); within 10 % when
-    the draft says "about" or "almost"."""
-    if abs(draft.value - source.value) <= 1e-9 * max(1.0, abs(source.value)):
-        return True
-    if draft.approximate and abs(draft.value - source.value) <= 0.1 * abs(source.value):
-        return True
-    if abs(source.value) >= 1e6 or abs(draft.value) >= 1e6:  # "1.7 billion": compare in the written unit
-        magnitude = 10 ** (len(str(int(abs(draft.value)))) - 1)
-        return round(source.value / magnitude, 1) == round(draft.value / magnitude, 1)
-    scale = 10 ** draft.decimals
-    return round(source.value * scale) == round(draft.value * scale)
 
 
 @dataclass
@@ -154,7 +43,7 @@ class _Finder:
     alignment: Alignment
     draft_text: str
     source_text: str
-    lexicon: Lexicon
+    lexicon: WordTables
 
     def __post_init__(self) -> None:
         a = self.alignment
@@ -325,7 +214,7 @@ class _Finder:
             self.add("number", list(range(number.first, number.last + 1)), list(range(near.first, near.last + 1)))
 
 
-def negative_form(word: str, lexicon: Lexicon, other: Sequence[str] = ()) -> str:
+def negative_form(word: str, lexicon: WordTables, other: Sequence[str] = ()) -> str:
     """The base of `word` when it is a word with a negative prefix ("" when not): "unlikely" (WordNet makes
     "likely" its antonym), or "asymptomatic" when the other side says "symptoms" (a word sharing the base's first
     MIN_BASE letters)."""
@@ -376,7 +265,7 @@ def _sentence_numbers(tokens: Sequence[Token], text: str) -> list[int]:
     return out
 
 
-def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexicon: Lexicon,
+def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexicon: WordTables,
                    drug_swap: Callable[[Alignment], tuple[list[int], list[int]] | None] | None = None
                    ) -> tuple[Change, ...]:
     """The conflicting words of a draft sentence and a span, as changes ordered by their place in the source.
@@ -393,23 +282,3 @@ def find_conflicts(alignment: Alignment, draft_text: str, source_text: str, lexi
     if swap:
         finder.add("drug", *swap)
     return tuple(sorted(finder.found, key=lambda c: (c.source_start, c.draft_start)))
-
-
-def added_numbers(alignment: Alignment, units: Mapping[str, str] | None = None) -> int:
-    """How many numbers the draft states that the span states nowhere."""
-    source = numbers(alignment.source, units)
-    return sum(1 for n in numbers(alignment.draft, units) if not any(same_number(n, other) for other in source))
-
-
-def polar_words(alignment: Alignment, lexicon: Lexicon) -> list[int]:
-    """The draft's words that take a side: a word of a polarity class (negation, up, down, benefit, harm,
-    quantifiers, hedges), a word with a WordNet antonym ("effective", "early") or a negative form ("unrelated")."""
-    keys = [t.key for t in alignment.source if t.is_word]
-    out = []
-    for i, token in enumerate(alignment.draft):
-        if not token.is_word or token.key in STOPWORDS and not lexicon.word_classes(token.key):
-            continue
-        if (lexicon.word_classes(token.key) or any(lexicon.antonyms.get(lemma) for lemma in lexicon.lemmas(token.key))
-                or negative_form(token.key, lexicon, keys)):
-            out.append(i)
-    return out

@@ -3,7 +3,7 @@
 A change can alter the meaning when the two sides differ in a number, dose or unit; in a negation ("not", "no",
 "never"); in a hedge, quantifier or degree word ("may" → "will", "most" → "all", "moderate" → "high"); in words of
 opposite sense ("increase" → "decrease" is a direction, "safe" → "dangerous" an antonym, when the rules are given
-`opposites`, see `indexer.check.antonyms`); or in the drugs and drug classes they name (SSRIs ↔ SNRIs). These are what a
+`opposites`, see `indexer.lexicon.words`); or in the drugs and drug classes they name (SSRIs ↔ SNRIs). These are what a
 reviewer must not miss.
 """
 

@@ -2,23 +2,22 @@
 (embedding cosine) and by words (rarity-weighted overlap of stemmed terms, so a span sharing the claim's rare
 terms is found even when the embedding ranks it low), each aligned word by word and checked for conflicts.
 
-`Evidence(index, lexicon)` is made once per check (it indexes the spans' terms); `candidates()` and `assess()`
+`EvidenceFinder(index, word_tables)` is made once per checker (it indexes the spans' terms); `candidates()` and `assess()`
 are then called per sentence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from indexer.check.align import Alignment, align
-from indexer.check.antonyms import Lexicon
-from indexer.check.conflict import added_numbers, find_conflicts, polar_words
+from indexer.check.conflict import find_conflicts
 from indexer.check.diff import Change, MeaningRules, Token
-from indexer.check.polarity import polarity
+from indexer.check.numbers import added_numbers
 from indexer.check.spans import SpanIndex
+from indexer.lexicon.words import WordTables
 from indexer.text.tokens import STOPWORDS
 
 DENSE_DEPTH = 20  # spans taken by cosine
@@ -36,30 +35,22 @@ class Assessment:
     cosine: float
     share: float  # rarity-weighted share of the sentence's stemmed terms the span holds
     coverage: float  # rarity-weighted share of the sentence's content words linked by the alignment
-    source_coverage: float  # share of the span's content words linked
-    missing: float  # rarity (0..1) of the rarest content word of the sentence left unlinked
     added_numbers: int  # numbers the sentence states and the span does not
     new_drugs: bool  # the sentence names a drug or class the span (and its source's title) does not
     conflicts: tuple[Change, ...]
-    unlinked_polar: int = 0  # the sentence's polar words (see `polar_words`) the alignment leaves unlinked
-    source_gap: float = 0.0  # how much nearer by cosine the nearest span of any source is than the nearest of this
-    # span's source (0 when its source holds the nearest span)
-    polarity: Mapping[str, float] = field(default_factory=dict)  # `polarity.polarity()` of the sentence and span
 
     def reasons(self) -> set[str]:
         return {r for c in self.conflicts for r in c.reasons}
 
 
-class Evidence:
-    def __init__(self, index: SpanIndex, lexicon: Lexicon) -> None:
+class EvidenceFinder:
+    """Finds and assesses the candidate spans of draft sentences, over one SpanIndex."""
+
+    def __init__(self, index: SpanIndex, lexicon: WordTables) -> None:
         self.index = index
         self.lexicon = lexicon
         self.rules = MeaningRules(index.drug_spans)
         self.postings: dict[str, list[int]] = {}
-        by_source: dict[str, list[int]] = {}
-        for n in np.flatnonzero(index.claims):
-            by_source.setdefault(index.spans[n].source_id, []).append(int(n))
-        self.by_source = {source: np.array(spans) for source, spans in by_source.items()}
         for n in np.flatnonzero(index.claims):
             for term in index.terms[n]:
                 self.postings.setdefault(term, []).append(int(n))
@@ -85,18 +76,11 @@ class Evidence:
         ranked = sorted(pool, key=lambda n: -(float(cosines[n]) + TERM_WEIGHT * self.share(own, n)))
         return ranked[:keep]
 
-    def source_gaps(self, cosines: np.ndarray) -> dict[str, float]:
-        """For each source, how much nearer by cosine the nearest span of all is than its own nearest span."""
-        nearest = {source: float(cosines[spans].max()) for source, spans in self.by_source.items()}
-        best = max(nearest.values(), default=0.0)
-        return {source: best - value for source, value in nearest.items()}
-
     def word_weight(self, word: str) -> float:
         return self.index.word_idf.get(word, self.index.max_idf)
 
-    def assess(self, draft: str, tokens: list[Token], own: set[str], n: int, cosine: float,
-               gaps: dict[str, float] | None = None) -> Assessment:
-        """How span n bears on the sentence `draft[tokens]`; `gaps` is `source_gaps()` of the sentence's cosines."""
+    def assess(self, draft: str, tokens: list[Token], own: set[str], n: int, cosine: float) -> Assessment:
+        """How span n bears on the sentence `draft[tokens]`."""
         index = self.index
         span = index.spans[n]
         source_text = index.texts[span.source_id]
@@ -106,14 +90,8 @@ class Evidence:
         new_drugs = bool(missing)
         conflicts = find_conflicts(alignment, draft, source_text, self.lexicon,
                                    lambda a: self._drug_swap(a, draft, source_text, sentence, n, missing))
-        linked = alignment.linked_draft()
-        unlinked = [self.word_weight(tokens[i].key) for i in alignment.draft_content if i not in linked]
-        polar = polar_words(alignment, self.lexicon)
         return Assessment(n, cosine, self.share(own, n), alignment.coverage(self.word_weight),
-                          alignment.source_coverage(), max(unlinked, default=0.0) / index.max_idf,
-                          added_numbers(alignment, self.lexicon.units), new_drugs, conflicts,
-                          sum(i not in linked for i in polar), (gaps or {}).get(span.source_id, 0.0),
-                          polarity(alignment, self.lexicon))
+                          added_numbers(alignment, self.lexicon.units), new_drugs, conflicts)
 
     def _drug_swap(self, alignment: Alignment, draft: str, source_text: str, sentence: str,
                    n: int, missing: set[str]) -> tuple[list[int], list[int]] | None:

@@ -17,6 +17,8 @@ VERDICT_LABELS = {
     "paraphrase": "the same claim in other words",
     "unsupported": "no source says this",
 }
+# how a reason is said where it is not one word of the rules ("number", "hedge", ...)
+REASON_WORDS = {"entailment": "the model does not read the sentence as said by the source"}
 CSV_COLUMNS = ["sentence", "start", "end", "text", "verdict", "score", "meaning_changes", "source_id", "title",
                "source", "source_start", "source_end", "source_text", "diff", "changes"]
 
@@ -37,6 +39,8 @@ def sentence_json(s: SentenceCheck) -> dict:
         "meaning_changes": s.meaning_changes,
         "lexical": round(float(s.lexical), 4),
         "semantic": round(float(s.semantic), 4),
+        "entailment": round(float(s.entailment), 4),
+        "contradiction": round(float(s.contradiction), 4),
     }
 
 
@@ -77,7 +81,8 @@ def describe(c: Change, conflict: bool = False) -> str:
         text = f'added "{c.draft}"'
     else:
         text = f'dropped "{c.source}"'
-    return text + (f" (can alter the meaning: {', '.join(c.reasons)})" if c.meaning else "")
+    return text + (f" (can alter the meaning: {', '.join(REASON_WORDS.get(r, r) for r in c.reasons)})"
+                   if c.meaning else "")
 
 
 def mark(text: str, offset: int, ranges: list[tuple[int, int]], marks=("[[", "]]"), escape=str) -> str:
@@ -117,10 +122,12 @@ def to_text(report: CheckReport, width: int = 100) -> str:
     out = [summary_line(report)]
     for number, s in enumerate(report.sentences, 1):
         if s.verdict == "conflicts":
-            flag = f"  !! {s.meaning_changes} conflicting word(s)"
+            flag = (f"  !! {s.meaning_changes} conflicting word(s)" if s.meaning_changes else
+                    "  !! the sentence as a whole contradicts the source")
         else:
             flag = f"  !! {s.meaning_changes} meaning change(s)" if s.meaning_changes else ""
-        out.append(f"\n[{number}] {s.verdict.upper()} ({VERDICT_LABELS[s.verdict]}; score {s.score:.2f}){flag}")
+        out.append(f"\n[{number}] {s.verdict.upper()} ({VERDICT_LABELS[s.verdict]}; score {s.score:.2f}; entails "
+                   f"{s.entailment:.2f}, contradicts {s.contradiction:.2f}){flag}")
         draft = marked_draft(s) if s.verdict == "conflicts" else s.text
         out.extend(textwrap.wrap(f"Draft: {draft}", width, initial_indent="    ", subsequent_indent="    "))
         if s.span is None:

@@ -1,16 +1,22 @@
-"""Source spans a draft sentence is compared with: every sentence of every source (headings included) and runs of
-two or three consecutive sentences of one paragraph, each an exact slice of the source file.
+"""The span index a draft sentence is compared with: every span of every source (`indexer.ingest.spans`: headings,
+sentences and runs of two or three sentences of one paragraph, each an exact slice of the source file) with its
+words, terms and vector.
 
-`span_index(engine)` builds them, their words and their embeddings once per engine and index build; later calls
-reuse them (they are kept in the engine's caches; safe to call from several threads).
+`build_span_index(...)` makes it from explicit parts (the index's source records, a reader of their current text,
+the index folder with the stored span vectors, the embedder); `span_index(engine)` makes it once per engine and
+keeps it while the engine lives (safe to call from several threads).
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
+import weakref
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,37 +24,22 @@ import numpy as np
 from indexer.check.diff import Token, normalize, tokenize
 from indexer.errors import IndexerError, SourceError
 from indexer.index import store
-from indexer.index.span_vectors import span_vectors as pooled_span_vectors
+from indexer.index.embedder import Embedder
+from indexer.index.span_vectors import span_vectors
 from indexer.index.vectors import NONE, KeptVectors, text_key
 from indexer.ingest.sources import sha256_bytes
-from indexer.ingest.structure import document_blocks
+from indexer.ingest.spans import MAX_RUN, source_spans
 from indexer.lexicon import DrugFinder
-from indexer.text.sentences import skip_marker, split_sentences
 from indexer.text.tokens import STOPWORDS, terms
+from indexer.types import Manifest, SourceRecord, Span
 
 if TYPE_CHECKING:
     from indexer.ask.engine import Engine
 
 log = logging.getLogger(__name__)
 
-MAX_RUN = 3  # sentences in the longest run
-
-
-@dataclass(frozen=True)
-class Span:
-    """An exact slice of a source: `text == source_text[start:end]`."""
-
-    source_id: str
-    title: str
-    path: str  # as cited, e.g. "corpus/000_c89290b5e323cd66.txt"
-    start: int
-    end: int
-    text: str
-    sentences: int = 1  # how many source sentences it covers (0 for a heading)
-
-    def to_json(self) -> dict:
-        return {"source_id": self.source_id, "title": self.title, "source": self.path, "start": self.start,
-                "end": self.end, "text": self.text}
+__all__ = ["MAX_RUN", "Span", "SpanIndex", "build_span_index", "source_spans", "span_index", "span_key",
+           "stored_span_vectors"]
 
 
 @dataclass
@@ -71,42 +62,25 @@ class SpanIndex:
 
 
 def span_index(engine: Engine) -> SpanIndex:
-    """The candidate spans of the engine's sources, built on first use and kept in the engine's caches."""
-    key = _build_key(engine)
-    return engine.caches.get("wording-spans", key, lambda: build_span_index(engine, key))
+    """The span index of the engine's sources, made on first use and kept while the engine lives."""
+    return _KEPT.get(engine, lambda: build_span_index(
+        engine.index.sources, engine.source_text, engine.config.index_dir, engine.embedder,
+        engine.config.batch_size, DrugFinder(engine.lexicon), key=span_key(engine.index.manifest, engine.embedder.name)))
 
 
-def _build_key(engine: Engine) -> tuple:
-    manifest = engine.index.manifest
-    files = manifest.get("corpus", {}).get("files", {})
-    return (manifest.get("built_at"), tuple(sorted(files.items())), engine.embedder.name)
+def span_key(manifest: Manifest, embedder_name: str) -> tuple:
+    """What a span index depends on: the index build (its time and corpus files) and the embedder."""
+    return manifest.built_at, tuple(sorted(manifest.corpus.files.items())), embedder_name
 
 
-def source_spans(source_id: str, title: str, path: str, text: str) -> list[Span]:
-    """Headings, sentences and runs of 2–3 sentences of one paragraph, in reading order."""
-    out: list[Span] = []
-    for block in document_blocks(text, markdown=path.lower().endswith(".md")):
-        if block.kind == "heading":
-            a = skip_marker(text, block.start, block.end)
-            out.append(Span(source_id, title, path, a, block.end, text[a : block.end], 0))
-            continue
-        if block.kind != "content":
-            continue
-        sentences = [(skip_marker(text, a, b), b) for a, b in split_sentences(text, block.start, block.end)]
-        for i in range(len(sentences)):
-            for n in range(1, MAX_RUN + 1):
-                if i + n > len(sentences):
-                    break
-                a, b = sentences[i][0], sentences[i + n - 1][1]
-                out.append(Span(source_id, title, path, a, b, text[a:b], n))
-    return out
-
-
-def build_span_index(engine: Engine, key: tuple = ()) -> SpanIndex:
+def build_span_index(records: Sequence[SourceRecord], source_text: Callable[[str], str], index_dir: Path,
+                     embedder: Embedder, batch_size: int, drug_finder: DrugFinder, key: tuple = ()) -> SpanIndex:
+    """The span index of the sources `records` (an index's), their texts read by `source_text(source_id)` and
+    checked against the index's checksums; their vectors those stored in `index_dir` (`stored_span_vectors`)."""
     spans: list[Span] = []
     texts: dict[str, str] = {}
-    for record in engine.index.sources:
-        text = engine.source_text(record.source_id)
+    for record in records:
+        text = source_text(record.source_id)
         if sha256_bytes(text.encode("utf-8")) != record.sha256:
             raise SourceError(f"The source file {record.path} changed since the index was built. Rebuild the index "
                               "with `python -m indexer build`.")
@@ -114,7 +88,7 @@ def build_span_index(engine: Engine, key: tuple = ()) -> SpanIndex:
         spans.extend(source_spans(record.source_id, record.title, record.path, text))
     if not spans:
         raise SourceError("The sources have no sentence to compare a draft with. Check the corpus folder.")
-    vectors = span_vectors(engine, spans)
+    vectors = stored_span_vectors(spans, index_dir, embedder, batch_size)
     tokens = [tokenize(texts[s.source_id], s.start, s.end) for s in spans]
     words = [[t.key for t in toks if t.is_word] for toks in tokens]
     span_terms = [frozenset(terms(s.text)) for s in spans]
@@ -133,16 +107,16 @@ def build_span_index(engine: Engine, key: tuple = ()) -> SpanIndex:
         max_idf=math.log(sentences + 1) + 1.0,
         vectors=np.asarray(vectors, dtype=np.float32), exact=exact, by_word=by_word,
         word_idf=_idf([set(words[n]) for n in np.flatnonzero(single)], sentences),
-        single=single, claims=np.array([s.sentences >= 1 for s in spans]), drug_spans=DrugFinder(engine.lexicon),
+        single=single, claims=np.array([s.sentences >= 1 for s in spans]), drug_spans=drug_finder,
     )
 
 
-def span_vectors(engine: Engine, spans: list[Span]) -> np.ndarray:
-    """The spans' vectors as the index build stored them (`span_vectors.npy`, keyed by the SHA-256 of each span's
-    text): a check embeds only its draft. Spans the index lacks (an ask-only index, or one of an older build) get
-    their vectors here, made as the build makes them (`indexer.index.span_vectors`)."""
+def stored_span_vectors(spans: list[Span], index_dir: Path, embedder: Embedder, batch_size: int) -> np.ndarray:
+    """The spans' vectors as the index build stored them in `index_dir` (`span_vectors.npy`, keyed by the SHA-256
+    of each span's text): a check embeds only its draft. Spans the index lacks (an ask-only index, or one of an
+    older build) get their vectors here, made as the build makes them (`indexer.index.span_vectors`)."""
     try:
-        keys, matrix = store.load_span_vectors(engine.config.index_dir)
+        keys, matrix = store.load_span_vectors(index_dir)
     except IndexerError as e:
         log.warning("%s Embedding the spans now.", e)
         keys, matrix = [], np.zeros((0, 0), dtype=np.float32)
@@ -153,10 +127,30 @@ def span_vectors(engine: Engine, spans: list[Span]) -> np.ndarray:
     log.warning("Embedding the source spans the index does not hold (%d of %d).",
                 sum(row is None for row in wanted), len(spans))
     kept = KeptVectors(rows, np.asarray(matrix, dtype=np.float32)) if len(keys) else NONE
-    return pooled_span_vectors(spans, engine.embedder, kept, engine.config.batch_size).vectors
+    return span_vectors(spans, embedder, kept, batch_size).vectors
 
 
 def _idf(bags: list, count: int) -> dict[str, float]:
     """Inverse document frequency of every item of the bags (smoothed: always above 1)."""
     df = Counter(item for bag in bags for item in set(bag))
     return {item: math.log((count + 1) / (n + 1)) + 1.0 for item, n in df.items()}
+
+
+class _PerEngine:
+    """One span index per engine: made by one thread on first use, kept while the engine lives."""
+
+    def __init__(self) -> None:
+        self._made: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def get(self, engine: Engine, make: Callable[[], SpanIndex]) -> SpanIndex:
+        with self._lock:
+            lock = self._locks.setdefault(engine, threading.Lock())
+        with lock:  # one engine's index is made once; other engines' are not held up
+            if engine not in self._made:
+                self._made[engine] = make()
+            return self._made[engine]
+
+
+_KEPT = _PerEngine()

@@ -4,7 +4,9 @@ The file is JSON lines, one draft each: {"id": str, "join": str, "sentences": [{
 null, "source_id": str, "quotes": [str, ...], "also": [[str, ...], ...], "meaning": str}]}. A draft is its
 sentences joined by `join`. The expected span runs from the first quote's start to the last quote's end in the
 source (`also` lists other acceptable spans); `meaning` names the reason one change must be flagged with
-("number", "negation", "hedge", "drug"). Sentences whose verdict is null are not scored.
+("number", "negation", "hedge", "drug"). A sentence may instead (or also) be labelled "supported": false (it
+changes one fact of its span: it must not be presented as supported) or true (a faithful rewording: it must be
+presented as supported, with the right span). Sentences with neither label are not scored.
 
 A sentence labelled "conflicts" says the opposite of its span (tests/eval/contradictions*.jsonl). When a file has
 such sentences the summary also gives the share of them *not presented as supported* (any verdict but verbatim,
@@ -37,6 +39,7 @@ class Scored:
     meaning_ok: bool
     got_span: str
     supported: bool = False  # the verdict presents the sentence as supported by its span
+    must_support: bool | None = None  # labelled "supported": whether it must (not) be presented as supported
 
 
 def load_drafts(path: Path) -> list[dict]:
@@ -47,25 +50,39 @@ def load_drafts(path: Path) -> list[dict]:
         raise SourceError(f"Cannot read the labelled drafts {path} ({e}).") from e
 
 
-def evaluate_drafts(engine, drafts: list[dict]) -> list[Scored]:
-    from indexer.check.verdicts import check
+def draft_text(draft: dict) -> tuple[str, list[tuple[int, int]]]:
+    """A labelled draft as a writer would paste it, and each labelled sentence's offsets in it."""
+    pieces, positions, pos = [], [], 0
+    for sentence in draft["sentences"]:
+        if pieces:
+            pos += len(draft["join"])
+        pieces.append(sentence["text"])
+        positions.append((pos, pos + len(sentence["text"])))
+        pos += len(sentence["text"])
+    return draft["join"].join(pieces), positions
 
+
+def score_draft(engine, draft: dict, positions: list[tuple[int, int]], report) -> list[Scored]:
+    """Each labelled sentence of `draft` scored against the check's report of it."""
+    out = []
+    for sentence, (a, b) in zip(draft["sentences"], positions, strict=True):
+        if sentence.get("verdict") is None and sentence.get("supported") is None:
+            continue
+        overlapping = [s for s in report.sentences if s.start < b and s.end > a]
+        got = max(overlapping, key=lambda s: min(s.end, b) - max(s.start, a)) if overlapping else None
+        out.append(_score(engine, draft["id"], sentence, got))
+    return out
+
+
+def evaluate_drafts(engine, drafts: list[dict], checker=None) -> list[Scored]:
+    """Every labelled draft checked (with `checker`, or one made for the engine) and scored."""
+    from indexer.check.checker import WordingChecker
+
+    checker = checker or WordingChecker.for_engine(engine)
     out = []
     for draft in drafts:
-        pieces, positions, pos = [], [], 0
-        for sentence in draft["sentences"]:
-            if pieces:
-                pos += len(draft["join"])
-            pieces.append(sentence["text"])
-            positions.append((pos, pos + len(sentence["text"])))
-            pos += len(sentence["text"])
-        report = check(engine, draft["join"].join(pieces))
-        for sentence, (a, b) in zip(draft["sentences"], positions, strict=True):
-            if sentence.get("verdict") is None:
-                continue
-            overlapping = [s for s in report.sentences if s.start < b and s.end > a]
-            got = max(overlapping, key=lambda s: min(s.end, b) - max(s.start, a)) if overlapping else None
-            out.append(_score(engine, draft["id"], sentence, got))
+        text, positions = draft_text(draft)
+        out.extend(score_draft(engine, draft, positions, checker.check(text)))
     return out
 
 
@@ -73,7 +90,7 @@ def _score(engine, draft_id: str, sentence: dict, got) -> Scored:
     expected = sentence["verdict"]
     verdict = got.verdict if got else "missing"
     spans = []
-    if expected != "unsupported":
+    if expected != "unsupported" and sentence.get("quotes"):
         for quotes in [sentence["quotes"], *sentence.get("also", [])]:
             text = engine.source_text(sentence["source_id"])
             start = text.index(quotes[0])
@@ -86,20 +103,32 @@ def _score(engine, draft_id: str, sentence: dict, got) -> Scored:
         meaning_ok = any(sentence["meaning"] in c.reasons for c in got.changes)
     supported = got is not None and (verdict in ("verbatim", "paraphrase")
                                      or (verdict == "changed" and not got.meaning_changes))
-    return Scored(draft_id, sentence["text"], expected, verdict, verdict == expected, span_ok, meaning_ok,
-                  got.span.text if got and got.span else "", supported)
+    return Scored(draft_id, sentence["text"], expected, verdict, expected is None or verdict == expected, span_ok,
+                  meaning_ok, got.span.text if got and got.span else "", supported, sentence.get("supported"))
 
 
 def summary(scored: list[Scored]) -> dict:
-    n = len(scored) or 1
-    confusion = Counter(f"{s.expected}->{s.got}" for s in scored if not s.verdict_ok)
+    with_verdict = [s for s in scored if s.expected is not None]
+    n = len(with_verdict) or 1
+    confusion = Counter(f"{s.expected}->{s.got}" for s in with_verdict if not s.verdict_ok)
     return {
-        "sentences": len(scored),
-        "verdict_accuracy": round(sum(s.verdict_ok for s in scored) / n, 4),
-        "verdict_and_span_accuracy": round(sum(s.verdict_ok and s.span_ok for s in scored) / n, 4),
-        "meaning_flags_found": round(sum(s.meaning_ok for s in scored) / n, 4),
+        "sentences": len(with_verdict),
+        "verdict_accuracy": round(sum(s.verdict_ok for s in with_verdict) / n, 4),
+        "verdict_and_span_accuracy": round(sum(s.verdict_ok and s.span_ok for s in with_verdict) / n, 4),
+        "meaning_flags_found": round(sum(s.meaning_ok for s in with_verdict) / n, 4),
         "confusions": dict(confusion.most_common()),
-    } | contradiction_summary(scored)
+    } | contradiction_summary(with_verdict) | support_summary(scored)
+
+
+def support_summary(scored: list[Scored]) -> dict:
+    """For sentences labelled "supported": false (one fact changed) or true (a faithful rewording): how many were
+    not presented as supported, and how many were presented as supported with the right span."""
+    wrong = [s for s in scored if s.must_support is False]
+    right = [s for s in scored if s.must_support is True]
+    if not wrong and not right:
+        return {}
+    return {"changed_facts": len(wrong), "changed_facts_not_supported": sum(not s.supported for s in wrong),
+            "rewordings": len(right), "rewordings_supported": sum(s.supported and s.span_ok for s in right)}
 
 
 def contradiction_summary(scored: list[Scored]) -> dict:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.config import Config, model_path
-from indexer.errors import IndexerError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
+from indexer.errors import IndexerError, SourceError
 from indexer.index import faults, folder, store, vectors
 from indexer.index.dense import DenseIndex
 from indexer.index.embedder import Embedder
@@ -17,39 +17,22 @@ from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import build_lock
 from indexer.index.represent import has_title, ranking_text, source_heading
 from indexer.index.span_vectors import passage_sentences, span_vectors
-from indexer.ingest.passages import SPLITTER_VERSION, Passage, split_passages
-from indexer.ingest.sources import (
-    METADATA_FILE,
-    Corpus,
-    check_corpus_folder,
-    corpus_checksums,
-    display_path,
-    load_corpus,
-    metadata_checksum,
-)
+from indexer.index.status import SENTENCE_MAP_VERSION, IndexStatus, index_status, settings_of
+from indexer.ingest.passages import Passage, split_passages
+from indexer.ingest.sources import Corpus, check_corpus_folder, corpus_changes, display_path, load_corpus
+from indexer.ingest.spans import source_spans
 from indexer.ingest.windows import TokenCounter
 from indexer.lexicon.finder import DrugFinder
 from indexer.lexicon.lexicon import Lexicon
 from indexer.lexicon.names import DrugNames, export_lexicon, package_version
-from indexer.text.tokens import TOKENIZER_VERSION, terms, words
+from indexer.text.tokens import terms, words
+from indexer.types import IndexState, ModelInfo, Span
 
 log = logging.getLogger(__name__)
-# What the build's report also says (`BuildReport.warnings`): logged for callers that print no report (a build
-# started by `ask`); `indexer build` prints the report and quiets this logger, so each line is said once.
-report_log = logging.getLogger(f"{__name__}.report")
-
-
-@dataclass(frozen=True)
-class IndexStatus:
-    """Whether the index can be used as it is: "missing", "stale", "broken", "current" or "foreign" (the folder
-    is not an index and is never touched), and why."""
-
-    state: str
-    reason: str
-
-    @property
-    def usable(self) -> bool:
-        return self.state in ("current", "stale")
+# The index's status lives in `status.py`; these names are imported from here too.
+__all__ = ["SENTENCE_MAP_VERSION", "BuildReport", "IndexStatus", "assemble", "build_index", "candidate_spans",
+           "index_status", "locked_build", "make_passages", "ranking_texts", "settings_of", "source_headings",
+           "update_index"]
 
 
 @dataclass(frozen=True)
@@ -64,62 +47,6 @@ class BuildReport:
     reused: int = 0  # passages whose vector was kept from the previous index
     build_id: str | None = None
     changed_during_build: tuple[str, ...] = ()  # corpus files that changed while it ran: the index is stale
-
-
-def index_status(config: Config) -> IndexStatus:
-    """Compare the index's manifest with the corpus folder (checksums only: cheap enough for every start)."""
-    index_dir = Path(config.index_dir)
-    try:
-        kind = folder.kind_of(index_dir)
-    except IndexerError as e:
-        return IndexStatus("broken", str(e))
-    if kind in ("file", "foreign"):
-        return IndexStatus("foreign", str(folder.not_an_index(index_dir, kind)))
-    for attempt in range(2):  # a build may switch versions between reading the pointer and the files
-        build_id = folder.current_build_id(index_dir)
-        try:
-            live, manifest = store.live_manifest(index_dir)
-            shown = display_path(index_dir)
-            store.check_manifest(manifest, shown, config.model_name, None)
-            store.check_files(manifest, live, shown)
-            break
-        except IndexNotFound as e:
-            return IndexStatus("missing", str(e))
-        except NotAnIndex as e:
-            return IndexStatus("foreign", str(e))
-        except IndexMismatch as e:
-            if attempt == 0 and build_id is not None and folder.current_build_id(index_dir) != build_id:
-                continue
-            return IndexStatus("broken", str(e))
-    corpus = manifest.get("corpus", {})
-    if not Path(config.corpus_dir).is_dir():
-        return IndexStatus("current", "The corpus folder is gone; the index still answers from what it holds.")
-    current = corpus_checksums(config.corpus_dir)
-    built = corpus.get("files", {})
-    changes = []
-    for name in sorted(set(current) | set(built)):
-        if name not in built:
-            changes.append(f"{name} was added")
-        elif name not in current:
-            changes.append(f"{name} was removed")
-        elif current[name] != built[name]:
-            changes.append(f"{name} changed")
-    if metadata_checksum(config.corpus_dir) != corpus.get("metadata_sha256", ""):
-        changes.append(f"{METADATA_FILE} changed")
-    if settings_of(config) != manifest.get("settings"):
-        changes.append("the passage settings changed")
-    if changes:
-        return IndexStatus("stale", "The corpus changed since the index was built: " + "; ".join(changes) + ".")
-    return IndexStatus("current", "The index is up to date.")
-
-
-SENTENCE_MAP_VERSION = 1  # passage_sentences.npy (an index without it is rebuilt: it reuses every vector)
-
-
-def settings_of(config: Config) -> dict:
-    """The settings that shape what is stored (changing them needs a rebuild)."""
-    return {"max_passage_tokens": config.max_passage_tokens, "exact_search_limit": config.exact_search_limit,
-            "splitter": SPLITTER_VERSION, "tokenizer": TOKENIZER_VERSION, "sentence_map": SENTENCE_MAP_VERSION}
 
 
 def source_headings(corpus: Corpus) -> dict[str, str]:
@@ -163,7 +90,7 @@ def build_index(
     `indexer.index.faults.STEPS` (for fault-injection tests; without it, INDEXER_FAULT is read).
     """
     step = faults.resolve(on_step)
-    if not force and index_status(config).state == "current":
+    if not force and index_status(config).state == IndexState.CURRENT:
         tidy(Path(config.index_dir))
         return up_to_date(config)
     return locked_build(config, embedder, force=force, progress=progress, wait=wait, step=step)
@@ -200,7 +127,7 @@ def locked_build(config: Config, embedder: Embedder, force: bool, progress: bool
     folder.claim(index_dir)
     with build_lock(index_dir, wait=wait):
         step("locked")
-        if not force and prepare is None and index_status(config).state == "current":
+        if not force and prepare is None and index_status(config).state == IndexState.CURRENT:
             return up_to_date(config)  # another build brought it up to date while this one waited
         folder.clean(index_dir)
         step("cleaned")
@@ -228,22 +155,18 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
         kept = vectors.kept_vectors(index_dir, embedder.name, runtime=runtime) if reuse else vectors.NONE
         made = vectors.embed(texts, embedder, kept, config.batch_size, progress)
         step("embedded")
-        index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name, headings, runtime)
-        index.vector_keys = made.keys
+        dense, lexical = ranking_indexes(made.vectors, texts, config)
+        built_at = store.utc_now()
         if progress and config.check_vectors:
             print("Embedding the sentences Check wording compares drafts with (skip with --ask-only) …",
                   file=sys.stderr)
         candidates = candidate_spans(corpus) if config.check_vectors else []
         spans = span_vectors(candidates, embedder, kept, config.batch_size, progress)
-        index.span_keys, index.span_vectors = spans.keys, spans.vectors
-        index.passage_sentences = passage_sentences(passages, candidates)
-        index.manifest["counts"].update(embedded=made.embedded, reused=made.reused, spans=len(spans.keys),
-                                        spans_embedded=spans.embedded, spans_reused=spans.reused)
-        index.drug_lexicon_file = kept_lexicon(index_dir)
-        if index.drug_lexicon_file is None:
-            index.drug_lexicon = drug_lexicon()
-        else:
-            index.manifest["drug_names_version"] = package_version()
+        lexicon_file = kept_lexicon(index_dir)
+        index = stored_index(
+            dense, lexical, texts, passages, corpus, config, ModelInfo(embedder.name, made.dimension, runtime),
+            headings, made, built_at, spans=spans, passage_sentences=passage_sentences(passages, candidates),
+            drug_lexicon=drug_lexicon() if lexicon_file is None else None, drug_lexicon_file=lexicon_file)
         try:
             store.write_version(index, tmp, build_id)
             step("written")
@@ -259,11 +182,9 @@ def build_locked(config: Config, embedder: Embedder, reuse: bool, progress: bool
     return report
 
 
-def candidate_spans(corpus: Corpus) -> list:
-    """Every candidate span of the wording check (`check.spans.source_spans`), in corpus order: their vectors are
-    made here, once per build (`span_vectors`), so a check embeds only the draft."""
-    from indexer.check.spans import source_spans  # the check's own definition of a span, not a copy of it
-
+def candidate_spans(corpus: Corpus) -> list[Span]:
+    """Every candidate span of the wording check (`indexer.ingest.spans.source_spans`), in corpus order: their
+    vectors are made here, once per build (`span_vectors`), so a check embeds only the draft."""
     return [span for s in corpus.sources for span in source_spans(s.source_id, s.title, s.display_path, s.text)]
 
 
@@ -276,12 +197,7 @@ def clean_quietly(index_dir: Path) -> None:
 
 def changed_during_build(corpus: Corpus, corpus_dir: Path) -> tuple[str, ...]:
     """The corpus files whose bytes on disk now differ from the ones this build read and indexed."""
-    read = corpus.checksums()
-    now = corpus_checksums(corpus_dir)
-    names = sorted(n for n in set(read) | set(now) if read.get(n) != now.get(n))
-    if metadata_checksum(corpus_dir) != corpus.metadata_sha256:
-        names.append(METADATA_FILE)
-    return tuple(names)
+    return tuple(corpus_changes(corpus_dir, corpus.checksums(), corpus.metadata_sha256))
 
 
 def _report(config: Config, corpus: Corpus, passages: list[Passage], made: vectors.Embedded, build_id: str,
@@ -296,7 +212,6 @@ def _report(config: Config, corpus: Corpus, passages: list[Passage], made: vecto
     for name in changed:
         warnings.append(f"{name} changed while the index was being built; the index holds the version that was "
                         "read, so it is already stale. Build again to include the change.")
-        report_log.warning("%s", warnings[-1])
     log.info("%s", message)
     return BuildReport(True, len(corpus.sources), len(passages), skipped, tuple(warnings), message, made.embedded,
                        made.reused, build_id, changed)
@@ -331,42 +246,61 @@ def assemble(
 ) -> store.StoredIndex:
     """Embed and index ranking texts into an in-memory index (also used by the benchmarks)."""
     made = vectors.embed(texts, embedder, vectors.NONE, config.batch_size, progress)
-    index = assemble_vectors(made.vectors, texts, passages, corpus, config, embedder.name,
-                             runtime=getattr(embedder, "runtime", ""))
-    index.vector_keys = made.keys
-    index.manifest["counts"].update(embedded=made.embedded, reused=made.reused)
-    return index
+    dense, lexical = ranking_indexes(made.vectors, texts, config)
+    model = ModelInfo(embedder.name, made.dimension, getattr(embedder, "runtime", ""))
+    return stored_index(dense, lexical, texts, passages, corpus, config, model, None, made, store.utc_now())
 
 
-def assemble_vectors(
-    passage_vectors,
+def ranking_indexes(passage_vectors, texts: list[str], config: Config) -> tuple[DenseIndex, LexicalIndex]:
+    """FAISS over the passages' vectors and BM25 over their ranking texts."""
+    return DenseIndex.build(passage_vectors, config.exact_search_limit), LexicalIndex.build([terms(t) for t in texts])
+
+
+def stored_index(
+    dense: DenseIndex,
+    lexical: LexicalIndex,
     texts: list[str],
     passages: list[Passage],
     corpus: Corpus,
     config: Config,
-    model_name: str,
-    headings: dict[str, str] | None = None,
-    runtime: str = "",
+    model: ModelInfo,
+    headings: dict[str, str] | None,
+    made: vectors.Embedded,
+    built_at: str,
+    *,
+    spans: vectors.Embedded | None = None,
+    passage_sentences=None,
+    drug_lexicon: dict | None = None,
+    drug_lexicon_file: Path | None = None,
 ) -> store.StoredIndex:
-    """An in-memory index from the passages' vectors: FAISS, BM25, vocabulary and the manifest. The checksums are
-    those of the bytes that were read and split (never read again from disk)."""
-    dense = DenseIndex.build(passage_vectors, config.exact_search_limit)
-    lexical = LexicalIndex.build([terms(t) for t in texts])
+    """The whole in-memory index, made once: FAISS, BM25, the vocabulary, the sources, the wording check's span
+    vectors (`spans`, and which of them are each passage's sentences) and the manifest. The checksums are those
+    of the bytes that were read and split (never read again from disk). `model.runtime` is what ran the model:
+    vectors are reused only from the same one. A drug dictionary copied from the previous index
+    (`drug_lexicon_file`) is recorded in the manifest now; one exported by this build (`drug_lexicon`) when the
+    index is written."""
     vocabulary = Counter(w for t in texts for w in words(t) if w.isalpha())
     per_source = Counter(p.source_id for p in passages)
+    counts = {"sources": len(corpus.sources), "passages": len(passages), "skipped": len(corpus.skipped),
+              "embedded": made.embedded, "reused": made.reused}
+    if spans is not None:
+        counts |= {"spans": len(spans.keys), "spans_embedded": spans.embedded, "spans_reused": spans.reused}
     manifest = store.new_manifest(
-        model_name=model_name,
-        dimension=int(passage_vectors.shape[1]),
+        model=model,
         corpus_dir=Path(corpus.directory),
         checksums=corpus.checksums(),
         metadata_sha256=corpus.metadata_sha256,
-        counts={"sources": len(corpus.sources), "passages": len(passages), "skipped": len(corpus.skipped)},
+        counts=counts,
         settings=settings_of(config),
         dense_kind=dense.kind,
         skipped=[{"file": f.path.name, "reason": f.reason} for f in corpus.skipped],
+        built_at=built_at,
+        drug_names_version=package_version() if drug_lexicon_file is not None else None,
     )
-    manifest["model"]["runtime"] = runtime  # what ran the model: vectors are reused only from the same one
     headings = headings or {}
-    sources = [store.SourceRecord.of(s, per_source[s.source_id], headings.get(s.source_id, s.title))
+    sources = [store.source_record(s, per_source[s.source_id], headings.get(s.source_id, s.title))
                for s in corpus.sources]
-    return store.StoredIndex(manifest, sources, passages, dict(vocabulary), dense, lexical)
+    span_parts = {} if spans is None else {"span_keys": spans.keys, "span_vectors": spans.vectors,
+                                            "passage_sentences": passage_sentences}
+    return store.StoredIndex(manifest, sources, passages, dict(vocabulary), dense, lexical, drug_lexicon,
+                             vector_keys=made.keys, drug_lexicon_file=drug_lexicon_file, **span_parts)

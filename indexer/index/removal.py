@@ -110,7 +110,8 @@ def plan(corpus: Corpus, source_id: str) -> Removal:
     source = corpus.get(source_id)
     if source is None:
         raise SourceError(f"There is no source {source_id[:80]!r} in {citation_path(corpus.directory)}, which has "
-                          f"{len(corpus.sources)} sources. Use a source id from the Sources view.")
+                          f"{len(corpus.sources)} sources. Use a source id from `python -m indexer sources` or the "
+                          "Sources view.")
     if len(corpus.sources) == 1:
         raise SourceError(f"{source_id!r} is the last source: an index needs at least one. Add another source "
                           "first.")

@@ -34,8 +34,8 @@ from indexer.index.dense import DenseIndex
 from indexer.index.folder import FORMAT_VERSION, MANIFEST, MARKER, REBUILD, current_build_id, version_dir
 from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import LOCK, build_lock
-from indexer.ingest.passages import Passage
 from indexer.ingest.sources import Source, display_path
+from indexer.types import CorpusInfo, Manifest, ModelInfo, Passage, SourceRecord
 
 log = logging.getLogger(__name__)
 
@@ -51,53 +51,23 @@ PASSAGE_SENTENCES = "passage_sentences.npy"
 FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "vector_keys.json",
          "bm25", SPAN_VECTORS, SPAN_KEYS)
 LOAD_ATTEMPTS = 3  # a build may switch versions while a reader loads: it then reads the new one
-__all__ = ["FORMAT_VERSION", "LOCK", "MANIFEST", "MARKER", "current_build_id", "version_dir"]
+__all__ = ["FORMAT_VERSION", "LOCK", "MANIFEST", "MARKER", "SourceRecord", "current_build_id", "version_dir"]
 
 
-@dataclass(frozen=True)
-class SourceRecord:
-    """A source as the index remembers it (the text itself stays in the corpus file)."""
-
-    source_id: str
-    file: str
-    path: str
-    title: str
-    publisher: str
-    url: str
-    date: str
-    notes: str
-    sha256: str
-    passages: int
-    original: str = ""  # the file name or URL it was added from (empty for files put in by hand)
-    added: str = ""
-    extractor: str = ""
-    heading: str = ""  # what its passages are ranked under (`indexer.index.represent.source_heading`)
-
-    @classmethod
-    def of(cls, source: Source, passages: int, heading: str | None = None) -> SourceRecord:
-        return cls(
-            source.source_id,
-            source.path.name,
-            source.display_path,
-            source.title,
-            source.publisher,
-            source.url,
-            source.date,
-            source.notes,
-            source.sha256,
-            passages,
-            source.original,
-            source.added,
-            source.extractor,
-            source.title if heading is None else heading,
-        )
+def source_record(source: Source, passages: int, heading: str | None = None) -> SourceRecord:
+    """What the index remembers of a source: its metadata, checksum, passage count and `heading` (what its
+    passages are ranked under; its title when not given)."""
+    return SourceRecord(source.source_id, source.path.name, source.display_path, source.title, source.publisher,
+                        source.url, source.date, source.notes, source.sha256, passages, source.original, source.added,
+                        source.extractor, source.title if heading is None else heading)
 
 
 @dataclass
 class StoredIndex:
-    """Everything search needs, loaded from (or about to be written to) an index directory."""
+    """Everything search needs, loaded from (or about to be written to) an index directory. The build and `load`
+    make it whole, with its manifest; nothing in `indexer` changes it afterwards."""
 
-    manifest: dict
+    manifest: Manifest
     sources: list[SourceRecord]
     passages: list[Passage]
     vocabulary: dict[str, int]
@@ -144,9 +114,9 @@ def save(index: StoredIndex, directory: Path, wait: bool = False) -> str:
     return build_id
 
 
-def write_version(index: StoredIndex, tmp: Path, build_id: str) -> None:
-    """Write every file of one version of the index into the folder `tmp` (the manifest last)."""
-    index.manifest["build_id"] = build_id
+def write_version(index: StoredIndex, tmp: Path, build_id: str) -> Manifest:
+    """Write every file of one version of the index into the folder `tmp` (the manifest last); returns the
+    manifest written (`index.manifest` with the build id, the drug dictionary's version and the files' sizes)."""
     _write_json(tmp / "sources.json", [s.__dict__ for s in index.sources])
     with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
         for p in index.passages:
@@ -163,14 +133,16 @@ def write_version(index: StoredIndex, tmp: Path, build_id: str) -> None:
     np.save(tmp / PASSAGE_SENTENCES, np.ascontiguousarray(index.passage_sentences, dtype=np.int64), allow_pickle=False)
     (tmp / "bm25").mkdir()
     index.lexical.save(tmp / "bm25")
+    drug_names_version = None
     if index.drug_lexicon is not None:
         with open(tmp / "drug_names.json", "w", encoding="utf-8") as f:
             json.dump(index.drug_lexicon, f, ensure_ascii=False, separators=(",", ":"))
-        index.manifest["drug_names_version"] = index.drug_lexicon.get("version")
+        drug_names_version = index.drug_lexicon.get("version")
     elif index.drug_lexicon_file is not None:
         shutil.copyfile(index.drug_lexicon_file, tmp / "drug_names.json")
-    index.manifest["files"] = file_sizes(tmp)
-    _write_json(tmp / MANIFEST, index.manifest)  # last: a directory with a manifest is complete
+    manifest = index.manifest.written(build_id, file_sizes(tmp), drug_names_version)
+    _write_json(tmp / MANIFEST, manifest.to_json())  # last: a directory with a manifest is complete
+    return manifest
 
 
 def file_sizes(directory: Path) -> dict[str, int]:
@@ -244,12 +216,13 @@ def load(directory: Path, model_name: str, dimension: int | None = None) -> Stor
 
 
 def _load_version(directory: Path, shown: str, model_name: str, dimension: int | None) -> StoredIndex:
-    manifest = _read_version_manifest(directory, shown)
-    check_manifest(manifest, shown, model_name, dimension)
+    raw = _read_version_manifest(directory, shown)
+    check_manifest(raw, shown, model_name, dimension)
     for name in FILES:
         if not (directory / name).exists():
             raise IndexMismatch(f"The index at {shown} is missing {name}. {REBUILD}")
-    check_files(manifest, directory, shown)
+    check_files(raw, directory, shown)
+    manifest = Manifest.from_json(raw)
     try:
         sources = [SourceRecord(**s) for s in json.loads((directory / "sources.json").read_text(encoding="utf-8"))]
         passages = []
@@ -267,16 +240,31 @@ def _load_version(directory: Path, shown: str, model_name: str, dimension: int |
         lexical = LexicalIndex.load(directory / "bm25", size=len(passages))
     except IndexMismatch as e:
         raise IndexMismatch(f"{e} {REBUILD}") from e
-    counts = manifest.get("counts", {})
+    counts = manifest.counts
     if not (len(passages) == len(dense) == len(keys) == counts.get("passages")):
         raise IndexMismatch(
             f"The index at {shown} is inconsistent: {len(passages)} passages, {len(dense)} vectors, {len(keys)} "
             f"vector keys, manifest says {counts.get('passages')}. {REBUILD}"
         )
-    if dense.dimension != manifest["model"]["dimension"]:
+    if dense.dimension != manifest.model.dimension:
         raise IndexMismatch(f"dense.faiss in {shown} has dimension {dense.dimension}, not "
-                            f"{manifest['model']['dimension']}. {REBUILD}")
+                            f"{manifest.model.dimension}. {REBUILD}")
     return StoredIndex(manifest, sources, passages, vocabulary, dense, lexical, vector_keys=keys)
+
+
+def read_sources(directory: Path) -> list[SourceRecord]:
+    """The sources the live version of an index holds (its sources.json), without loading the rest of it.
+    Raises IndexNotFound or IndexMismatch as `load` does."""
+    directory = Path(directory)
+    shown = display_path(directory)
+    folder = version_dir(directory)
+    raw = _read_version_manifest(folder, shown)
+    check_manifest(raw, shown, raw.get("model", {}).get("name", ""), None)
+    try:
+        return [SourceRecord(**s) for s in json.loads((folder / "sources.json").read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError) as e:
+        raise IndexMismatch(f"The index at {shown} has a corrupt or missing sources.json ({type(e).__name__}). "
+                            f"{REBUILD}") from e
 
 
 def load_passage_sentences(directory: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -337,8 +325,7 @@ def check_manifest(manifest: dict, shown: str, model_name: str, dimension: int |
 
 
 def new_manifest(
-    model_name: str,
-    dimension: int,
+    model: ModelInfo,
     corpus_dir: Path,
     checksums: dict[str, str],
     metadata_sha256: str,
@@ -346,15 +333,24 @@ def new_manifest(
     settings: dict,
     dense_kind: str,
     skipped: list[dict],
-) -> dict:
-    return {
-        "format_version": FORMAT_VERSION,
-        "model": {"name": model_name, "dimension": dimension},
-        "libraries": library_versions(),
-        "corpus": {"directory": str(corpus_dir), "files": checksums, "metadata_sha256": metadata_sha256,
-                   "skipped": skipped},
-        "counts": counts,
-        "settings": settings,
-        "dense_index": dense_kind,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
+    built_at: str | None = None,
+    drug_names_version: str | None = None,
+) -> Manifest:
+    """The manifest of an index built at `built_at` (now when not given; see `utc_now`). Its build id and its
+    files' sizes are added when it is written (`Manifest.written`)."""
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        model=model,
+        libraries=library_versions(),
+        corpus=CorpusInfo(str(corpus_dir), checksums, metadata_sha256, tuple(skipped)),
+        counts=counts,
+        settings=settings,
+        dense_index=dense_kind,
+        built_at=built_at or utc_now(),
+        drug_names_version=drug_names_version,
+    )
+
+
+def utc_now() -> str:
+    """The time as a manifest records it (`built_at`)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -92,6 +92,10 @@ class Embedded:
     embedded: int  # texts whose vector was made now
     reused: int  # texts whose vector came from the earlier index
 
+    @property
+    def dimension(self) -> int:
+        return int(self.vectors.shape[1])
+
 
 def embed(texts: list[str], embedder: Embedder, kept: KeptVectors = NONE, batch_size: int = 64,
           progress: bool = False) -> Embedded:

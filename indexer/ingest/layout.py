@@ -12,13 +12,13 @@ import re
 from dataclasses import dataclass
 
 from indexer.text.headings import NUMBERED, looks_like_heading
-from indexer.text.tokens import WORD
+from indexer.text.tokens import WORD, count_words
 
 Span = tuple[int, int]
 
 BULLET = re.compile(r"[-*+•]\s+")
 __all__ = ["BULLET", "NUMBERED", "WORD", "Group", "Heading", "Span", "heading_text", "is_prose", "is_question",
-           "is_title_like", "line_spans", "trim", "words"]
+           "is_title_like", "line_spans", "trim", "count_words"]
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks CommonMark knows; the text reader uses the same
 ITEM_WORDS = 30  # a list item, table cell run or answer of at most this many words (and one sentence) is "short"
 
@@ -58,10 +58,6 @@ def trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def words(text: str) -> list[str]:
-    return WORD.findall(text)
-
-
 def heading_text(raw: str) -> str:
     """A heading as shown: Markdown marks and a trailing colon removed, white space collapsed."""
     raw = re.sub(r"^\ufeff?\s*#{1,6}(?=\s|$)", "", raw.strip()).strip()
@@ -78,12 +74,12 @@ def is_title_like(line: str) -> bool:
 def is_question(line: str) -> bool:
     """A short line that asks: "Can I drink alcohol while taking it?"."""
     line = line.strip()
-    return line.endswith("?") and 0 < len(words(line)) <= 25
+    return line.endswith("?") and 0 < count_words(line) <= 25
 
 
 def is_prose(block: str) -> bool:
     """Running text: at least a short sentence. Two-word fragments and repeated link labels are not."""
-    found = words(block)
-    if len(found) >= 8:
+    found = count_words(block)
+    if found >= 8:
         return True
-    return len(found) >= 3 and block.rstrip()[-1] in ".!?)\"'”’"
+    return found >= 3 and block.rstrip()[-1] in ".!?)\"'”’"

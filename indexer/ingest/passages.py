@@ -5,16 +5,18 @@ The document's structure is read by `structure.py` (Markdown with markdown-it-py
 and every passage fits the embedding model's window together with its ranking context, counted in the model's
 own word pieces (`windows.py`). Nothing real is dropped: lists with their lead-ins, table rows, short answers
 under question headings are passages; only page debris (navigation, "Skip to content") and headings are not.
+`Passage` itself is one of the shared types (`indexer.types`).
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from indexer.config import model_path
 from indexer.ingest.sources import Source
 from indexer.ingest.structure import split_document
 from indexer.ingest.windows import TokenCounter
+from indexer.types import Passage
+
+__all__ = ["HEADING_SEPARATOR", "LABEL_TOKENS", "SPLITTER_VERSION", "Passage", "is_markdown", "split_passages"]
 
 HEADING_SEPARATOR = " › "
 SPLITTER_VERSION = 3  # changes when the same text would give other passages (the index records it); 3: a line of
@@ -22,20 +24,6 @@ SPLITTER_VERSION = 3  # changes when the same text would give other passages (th
 # Room kept in the window beyond the ranking context counted with each passage (`index/represent.py`): the
 # separators joining its lines, and word pieces that count differently once texts are joined.
 LABEL_TOKENS = 32
-
-
-@dataclass(frozen=True)
-class Passage:
-    """An exact slice of a source: `text == source.text[start:end]`. `heading` is the path of headings above it;
-    `context` the lead-in or table header it belongs to when it does not hold it itself."""
-
-    source_id: str
-    start: int
-    end: int
-    text: str
-    heading: tuple[str, ...] = ()
-    context: str = ""
-    kind: str = "paragraph"  # "paragraph", "list", "table", "answer", "code" or "quote"
 
 
 def is_markdown(source: Source) -> bool:

@@ -7,6 +7,7 @@ import logging
 import os
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -171,6 +172,22 @@ def metadata_checksum(directory: Path) -> str:
     return file_sha256(path) if path.is_file() else ""
 
 
+def changed_files(before: Mapping[str, str], now: Mapping[str, str]) -> dict[str, str]:
+    """The files whose checksum differs between two readings of a corpus folder ({file name: checksum}), by
+    name: "added" (only in `now`), "removed" (only in `before`) or "changed"."""
+    return {name: "added" if name not in before else "removed" if name not in now else "changed"
+            for name in sorted(set(before) | set(now)) if before.get(name) != now.get(name)}
+
+
+def corpus_changes(directory: Path, files: Mapping[str, str], metadata_sha256: str) -> dict[str, str]:
+    """What differs in the corpus folder now from a reading of it (its files' checksums and sources.toml's):
+    `changed_files`, then sources.toml as "changed" when it did."""
+    changes = changed_files(files, corpus_checksums(directory))
+    if metadata_checksum(directory) != metadata_sha256:
+        changes[METADATA_FILE] = "changed"
+    return changes
+
+
 def check_corpus_folder(directory: Path) -> None:
     if not Path(directory).is_dir():
         raise SourceError(
@@ -215,7 +232,8 @@ def parse_metadata(raw: bytes, path: Path) -> dict[str, dict]:
 
 
 def load_corpus(directory: Path | str) -> Corpus:
-    """Read every .txt/.md file of `directory`. Unreadable or empty files are skipped and reported."""
+    """Read every .txt/.md file of `directory`. Unreadable or empty files are skipped and reported: in the
+    corpus's `skipped` and `warnings`, for the caller to show (they are logged at INFO level only)."""
     directory = Path(directory)
     check_corpus_folder(directory)
     metadata, metadata_sha256 = read_metadata_with_checksum(directory)
@@ -223,7 +241,7 @@ def load_corpus(directory: Path | str) -> Corpus:
     sources: list[Source] = []
     skipped: list[SkippedFile] = refused_links(directory)
     for refused in skipped:
-        log.warning("%s", refused.reason)
+        log.info("%s", refused.reason)
     warnings: list[str] = []
     used_ids: set[str] = set()
     for path in files:
@@ -232,7 +250,7 @@ def load_corpus(directory: Path | str) -> Corpus:
             source = source_of(path, data, metadata.get(path.name))
         except SourceError as e:
             skipped.append(SkippedFile(path, str(e), e.sha256 if isinstance(e, UnusableFile) else file_sha256(path)))
-            log.warning("%s", e)
+            log.info("%s", e)
             continue
         if source.source_id in used_ids:
             raise SourceError(
@@ -246,7 +264,7 @@ def load_corpus(directory: Path | str) -> Corpus:
     for name in sorted(set(metadata) - {p.name for p in files}):
         message = f"{METADATA_FILE} describes {name}, which is not in {display_path(directory)}."
         warnings.append(message)
-        log.warning("%s", message)
+        log.info("%s", message)
     if not sources:
         if skipped:
             raise SourceError(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from indexer.ingest.layout import ITEM_WORDS, WORD, Group, Heading, Span, line_spans, trim, words
+from indexer.ingest.layout import ITEM_WORDS, WORD, Group, Heading, Span, count_words, line_spans, trim
 from indexer.text.sentences import split_sentences
 
 _LEAVES = ("paragraph_open", "heading_open", "fence", "code_block", "html_block", "tr_open")
@@ -105,7 +105,7 @@ def _is_question(event: Heading | Group) -> bool:
 
 
 def _short(text: str, span: Span) -> bool:
-    return len(words(text[span[0] : span[1]])) <= ITEM_WORDS and len(split_sentences(text, *span)) <= 1
+    return count_words(text[span[0] : span[1]]) <= ITEM_WORDS and len(split_sentences(text, *span)) <= 1
 
 
 def _uncovered(text: str, lines: list[Span], covered: list[bool]) -> list[tuple[int, Group]]:

@@ -33,13 +33,13 @@ from indexer.ingest.layout import (
     Group,
     Heading,
     Span,
+    count_words,
     heading_text,
     is_prose,
     is_question,
     is_title_like,
     line_spans,
     trim,
-    words,
 )
 from indexer.text.sentences import split_sentences
 
@@ -145,7 +145,7 @@ def _heading(line: str, span: Span, level: int, anchor: str, marked: bool = Fals
 
 
 def _is_question(line: str) -> bool:
-    return is_question(line) and len(words(line)) <= 14
+    return is_question(line) and count_words(line) <= 14
 
 
 def _title_level(line: str, markdown: bool) -> int:
@@ -178,11 +178,11 @@ def _list_block(text: str, items: list[Span]) -> Block:
 
 
 def _is_sentence(line: str) -> bool:
-    return len(words(line)) >= 8 or (len(words(line)) >= 3 and line.rstrip()[-1] in ".!?")
+    return count_words(line) >= 8 or (count_words(line) >= 3 and line.rstrip()[-1] in ".!?")
 
 
 def _short(text: str, units) -> bool:
-    return all(len(words(text[a:b])) <= ITEM_WORDS and len(split_sentences(text, a, b)) <= 1 for a, b in units)
+    return all(count_words(text[a:b]) <= ITEM_WORDS and len(split_sentences(text, a, b)) <= 1 for a, b in units)
 
 
 def _cells(line: str) -> tuple[str, int] | None:

@@ -3,10 +3,34 @@
 
 A change to which names, classes or words are known belongs here; how a question uses them belongs in `ask/`,
 how a draft uses them in `check/`.
+
+`DrugFinder`, `DrugNames`, `Lexicon`, `ClassRef` and `LEXICON_FILE` are importable from here; each is loaded
+with its module on first use (PEP 562), so importing one module of the package loads no other.
 """
 
-from indexer.lexicon.finder import DrugFinder
-from indexer.lexicon.lexicon import ClassRef, Lexicon
-from indexer.lexicon.names import LEXICON_FILE, DrugNames
+from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indexer.lexicon.finder import DrugFinder
+    from indexer.lexicon.lexicon import ClassRef, Lexicon
+    from indexer.lexicon.names import LEXICON_FILE, DrugNames
+
+_MODULES = {"DrugFinder": "indexer.lexicon.finder", "ClassRef": "indexer.lexicon.lexicon",
+            "Lexicon": "indexer.lexicon.lexicon", "LEXICON_FILE": "indexer.lexicon.names",
+            "DrugNames": "indexer.lexicon.names"}
 __all__ = ["LEXICON_FILE", "ClassRef", "DrugFinder", "DrugNames", "Lexicon"]
+
+
+def __getattr__(name: str):
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(_MODULES[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

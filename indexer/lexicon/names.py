@@ -61,22 +61,39 @@ def singular(word: str) -> str:
 class DrugNames:
     """Brand names and synonyms → generic names, from drug-named-entity-recognition's dictionary.
 
-    The dictionary comes from the index's `drug_names.json` when it was exported by the installed package
-    version, else from the package itself (whose import takes two to three seconds). Either way it is loaded on
-    a background thread as soon as this object is made; the first lookup waits for it if needed.
+    The dictionary comes from `lexicon` (the index's `drug_names.json`) when it was exported by the installed
+    package version, else from the package itself (whose import takes two to three seconds). It is loaded on
+    first use, or on a background thread from `start()` (the engine starts it while the model loads); a lookup
+    waits for a load under way. Making the object loads nothing.
     """
 
     def __init__(self, lexicon: Path | None = None) -> None:
+        self._lexicon = lexicon
         self._variants: dict[str, list[str]] = {}
         self._names_of: dict[str, list[str]] = {}  # generic -> every name of it (made with the dictionary)
         self.origin = ""
+        self._started = False
+        self._start_lock = threading.Lock()
         self._ready = threading.Event()
-        threading.Thread(target=self._load, args=(lexicon,), name="drug-names", daemon=True).start()
 
-    def _load(self, lexicon: Path | None) -> None:
+    def start(self) -> DrugNames:
+        """Begin loading the dictionary on a background thread (once); returns this object."""
+        if self._claim():
+            threading.Thread(target=self._load, name="drug-names", daemon=True).start()
+        return self
+
+    def _claim(self) -> bool:
+        """True for the one caller that is to load the dictionary."""
+        with self._start_lock:
+            if self._started:
+                return False
+            self._started = True
+            return True
+
+    def _load(self) -> None:
         try:
-            data = _read_lexicon(lexicon) if lexicon is not None else None
-            self.origin = str(lexicon) if data else PACKAGE
+            data = _read_lexicon(self._lexicon) if self._lexicon is not None else None
+            self.origin = str(self._lexicon) if data else PACKAGE
             self._variants = (data or export_lexicon())["names"]
             names_of: dict[str, list[str]] = {}
             for variant, generics in self._variants.items():
@@ -89,6 +106,9 @@ class DrugNames:
             self._ready.set()
 
     def wait(self) -> None:
+        """Until the dictionary is loaded: loads it here when nothing has started loading it."""
+        if self._claim():
+            self._load()
         self._ready.wait()
 
     def find(self, tokens: list[str]) -> list[tuple[str, int, int]]:

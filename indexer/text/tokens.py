@@ -57,6 +57,12 @@ def words(text: str) -> list[str]:
     return [unmarked(t).split("'")[0] for t in WORD.findall(fold(text))]
 
 
+def count_words(text: str) -> int:
+    """How many words `text` holds, as written (nothing folded): what document structure counts to tell a short
+    item or a sentence from a fragment."""
+    return len(WORD.findall(text))
+
+
 def word_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each word of text, in the original string's offsets."""
     return [(m.start(), m.end()) for m in WORD.finditer(text)]

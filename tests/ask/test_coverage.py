@@ -10,12 +10,11 @@ from bench import fit_coverage
 from indexer import ConfigError
 from indexer.ask.coverage import NOT_COVERED, PARTLY, CoverageModel, Evidence, gather, judge
 from indexer.ask.reading import ClassMention, DrugMention, Understanding
-from indexer.ask.search import Hit
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.index.lexical import LexicalIndex
-from indexer.ingest.passages import Passage
 from indexer.lexicon.lexicon import ClassRef
 from indexer.text.tokens import terms
+from indexer.types import Citation, Hit, Passage, Ranked
 
 # A model that calls a question covered when a passage is close in meaning and nothing it names is missing.
 MODEL = CoverageModel({name: 0.0 for name in Evidence.FEATURES} | {"best_dense": 10.0, "asked_absent": -10.0},
@@ -83,7 +82,8 @@ def make_vocabulary(texts):
 
 
 def hit(text: str, dense: float, heading=()) -> Hit:
-    return Hit(Passage("s", 0, len(text), text, heading), 0.0, dense, 0.0, 1, None)
+    passage = Passage("s", 0, len(text), text, heading)
+    return Hit(passage, Citation("s", "", "", "s.txt", 0, len(text), heading), Ranked(0, 0.0, dense, 0.0, 1, None))
 
 
 def test_evidence_weighs_the_question_topic_by_rarity_and_finds_what_the_best_passages_name():

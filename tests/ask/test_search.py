@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from indexer.ask.search import hybrid_rank
+from indexer.config import Config
+from indexer.errors import ConfigError
 from indexer.index.dense import DenseIndex
 from indexer.index.lexical import LexicalIndex
+
+RRF = {"fusion": "rrf", "dense_weight": 1.0, "sparse_weight": 1.0}  # reciprocal rank fusion, equal weights
 
 
 def make_indexes():
@@ -20,7 +25,7 @@ def make_indexes():
 
 def test_a_passage_found_by_both_retrievers_is_fused_once():
     vectors, dense, lexical = make_indexes()
-    ranked = hybrid_rank(dense, lexical, vectors[5], ["w1", "w2"], k=50, candidates=50)
+    ranked = hybrid_rank(dense, lexical, vectors[5], ["w1", "w2"], k=50, candidates=50, **RRF)
     numbers = [r.number for r in ranked]
     assert len(numbers) == len(set(numbers)) == 50
     both = [r for r in ranked if r.dense_rank and r.sparse_rank]
@@ -33,7 +38,7 @@ def test_a_passage_found_by_both_retrievers_is_fused_once():
 def test_component_scores_are_true_scores():
     vectors, dense, lexical = make_indexes()
     all_bm25 = lexical.scores(["w3"])
-    for r in hybrid_rank(dense, lexical, vectors[9], ["w3"], k=20, candidates=5):
+    for r in hybrid_rank(dense, lexical, vectors[9], ["w3"], k=20, candidates=5, **RRF):
         assert abs(r.dense_score - float(vectors[r.number] @ vectors[9])) < 1e-5
         assert abs(r.sparse_score - float(all_bm25[r.number])) < 1e-5
 
@@ -42,8 +47,8 @@ def test_the_ranking_is_deterministic_and_respects_a_source_filter():
     vectors, dense, lexical = make_indexes()
     allowed = np.zeros(300, dtype=bool)
     allowed[100:200] = True
-    first = hybrid_rank(dense, lexical, vectors[150], ["w4", "w5"], k=50, allowed=allowed)
-    again = hybrid_rank(dense, lexical, vectors[150], ["w4", "w5"], k=50, allowed=allowed)
+    first = hybrid_rank(dense, lexical, vectors[150], ["w4", "w5"], k=50, allowed=allowed, **RRF)
+    again = hybrid_rank(dense, lexical, vectors[150], ["w4", "w5"], k=50, allowed=allowed, **RRF)
     assert first == again
     assert all(100 <= r.number < 200 for r in first)
     assert any(r.number == 150 and r.dense_rank == 1 for r in first)
@@ -69,8 +74,23 @@ def test_a_weak_keyword_match_does_not_outrank_a_close_passage():
     query /= np.linalg.norm(query)
     dense = DenseIndex.build(passages)
     lexical = LexicalIndex.build([["dose"], ["rare"], ["other"], ["more"]])
-    by_rrf = hybrid_rank(dense, lexical, query, ["rare"], k=4, candidates=4, fusion="rrf")
+    by_rrf = hybrid_rank(dense, lexical, query, ["rare"], k=4, candidates=4, **RRF)
     by_scores = hybrid_rank(dense, lexical, query, ["rare"], k=4, candidates=4, fusion="scores",
                             dense_weight=0.8, sparse_weight=0.2)
     assert by_rrf[0].number == 1  # the keyword match, though the passage is far in meaning
     assert by_scores[0].number == 0
+
+
+def test_settings_left_out_are_the_configs():
+    vectors, dense, lexical = make_indexes()
+    config = Config()
+    given = hybrid_rank(dense, lexical, vectors[7], ["w1", "w6"], k=20, candidates=config.candidates,
+                        rrf_k=config.rrf_k, dense_weight=config.dense_weight, sparse_weight=config.sparse_weight,
+                        fusion=config.fusion)
+    assert hybrid_rank(dense, lexical, vectors[7], ["w1", "w6"], k=20) == given
+
+
+def test_an_unknown_fusion_names_the_known_ones():
+    vectors, dense, lexical = make_indexes()
+    with pytest.raises(ConfigError, match=r"fusion must be one of scores, rrf\. Got 'sum'\."):
+        hybrid_rank(dense, lexical, vectors[7], ["w1"], k=5, fusion="sum")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.check.antonyms import load_lexicon
+from indexer.lexicon.words import load_word_tables as load_lexicon
 
 
 @pytest.fixture(scope="session")

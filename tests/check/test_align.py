@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.check.align import align, relation
-from indexer.check.antonyms import load_lexicon
 from indexer.check.diff import tokenize
+from indexer.lexicon.words import load_word_tables as load_lexicon
 
 
 def links(draft: str, source: str, lexicon) -> list[tuple[str, str, str]]:

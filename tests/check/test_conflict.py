@@ -1,14 +1,13 @@
-"""The meaning checks on an alignment (each kind of conflict), numbers, and the fitted support model."""
+"""The meaning checks on an alignment (each kind of conflict) and numbers."""
 
 from __future__ import annotations
 
 import pytest
 
-from indexer.check.conflict import numbers, same_number
 from indexer.check.diff import tokenize
-from indexer.check.evidence import Evidence
+from indexer.check.evidence import EvidenceFinder
+from indexer.check.numbers import numbers, same_number
 from indexer.check.spans import span_index
-from indexer.check.support import DECISION_FEATURES, FEATURES, context_values, load_support_model
 from tests.check.conflicts import conflicts
 
 
@@ -83,7 +82,7 @@ def test_numbers_are_read_as_written():
 
 def test_a_drug_named_in_place_of_another_is_a_swap(fake_engine, lexicon):
     index = span_index(fake_engine)
-    evidence = Evidence(index, lexicon)
+    evidence = EvidenceFinder(index, lexicon)
     source = "That is why it is best to avoid NMDA blockers when undergoing ketamine infusion therapy."
     n = next(k for k, span in enumerate(index.spans) if span.text == source)
     draft = "That is why it is best to avoid SSRIs when you undergo ketamine infusion therapy."
@@ -92,90 +91,3 @@ def test_a_drug_named_in_place_of_another_is_a_swap(fake_engine, lexicon):
     assert ("SSRIs", "NMDA blockers", ("drug",)) in [(c.draft, c.source, c.reasons) for c in assessed.conflicts]
     unknown = "That is why it is best to avoid gabapentin when you undergo ketamine infusion therapy."
     assert not evidence.assess(unknown, tokenize(unknown), set(), n, 0.9).reasons()  # no source speaks of it
-
-
-def test_the_shipped_support_model_loads_and_weighs_its_features():
-    model = load_support_model()
-    assert set(model.relevance.features) == set(FEATURES) and 0 < model.threshold < 1
-    assert set(model.decision.features) == set(DECISION_FEATURES)
-    values = dict.fromkeys(FEATURES, 0.0) | {"cosine": 0.7, "share": 0.5, "coverage": 0.3, "source_coverage": 0.2}
-    weak = model.relevance.probability(values)
-    strong = model.relevance.probability(values | {"coverage": 1.0, "source_coverage": 0.8})
-    assert strong > weak  # a span holding more of the sentence's words is more likely the one it speaks of
-    context = dict.fromkeys(DECISION_FEATURES, 0.0) | values | {"relevance": 0.6, "conflict_margin": 1.0}
-    alone = model.decision.probability(context | {"relevance_margin": 0.5})
-    rivalled = model.decision.probability(context | {"relevance_margin": -0.3})
-    assert alone > rivalled  # a span of another source as likely as this one makes it less of a support
-
-
-def test_a_support_model_of_other_features_is_refused():
-    model = load_support_model().to_json()
-    decision = model["decision"]
-    with pytest.raises(ValueError, match="not those of this version"):
-        load_support_model(model | {"decision": decision | {"features": ["cosine"]}})
-    with pytest.raises(ValueError, match="weights must be"):
-        load_support_model(model | {"decision": decision | {"weights": [1.0]}})
-    with pytest.raises(ValueError, match="scales must be positive"):
-        load_support_model(model | {"relevance": model["relevance"] | {"scale": [0.0] * len(FEATURES)}})
-    with pytest.raises(ValueError, match="has no relevance part"):
-        load_support_model({"decision": decision, "threshold": 0.5})
-
-
-def test_the_context_of_a_span_says_how_it_stands_against_the_others():
-    values = context_values(0, [0.8, 0.5, 0.3], ["a", "b", "a"], [False, False, True], [1.2, 1.0, 1.1])
-    assert values == pytest.approx({"relevance": 0.8, "relevance_margin": 0.3, "source_conflict": 1.0,
-                                    "conflict_margin": 0.1})
-    alone = context_values(0, [0.4], ["a"], [False], [1.0])
-    assert alone == pytest.approx({"relevance": 0.4, "relevance_margin": 0.4, "source_conflict": 0.0,
-                                   "conflict_margin": 1.0})
-
-
-def _pairs(n_claims: int, labels: list[str], related: list[float], conflicting: list[float],
-           close: list[bool] | None = None):
-    import numpy as np
-
-    from bench.fit_conflicts import Pairs
-
-    row = dict.fromkeys(FEATURES, 0.0) | {"cosine": 0.8, "share": 0.8}
-    n = len(related)
-    return Pairs(np.array([[row[f] for f in FEATURES]] * n), np.ones(n, dtype=bool), np.arange(n) % n_claims,
-                 np.ones(n, dtype=bool), np.array(["a"] * n), np.ones(n, dtype=bool),
-                 np.array(close or [False] * n), np.zeros(n, dtype=bool), np.array(related, dtype=float),
-                 labels, ["a"] * n_claims, np.array(conflicting, dtype=float))
-
-
-def test_the_fitting_script_recovers_a_known_rule_and_picks_a_threshold_for_claims():
-    import numpy as np
-
-    from bench.fit_conflicts import (
-        choose_threshold,
-        claim_figures,
-        decisions,
-        fit_logistic,
-        predict,
-        standardize,
-    )
-
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(400, 2))
-    y = (x[:, 0] - x[:, 1] + 0.3 * rng.normal(size=400)) > 0
-    mean, scale = standardize(x)
-    weights, bias = fit_logistic((x - mean) / scale, y.astype(float), l2=1.0)
-    assert weights[0] > 0 > weights[1]
-    assert ((predict(x, weights, bias, mean, scale) >= 0.5) == y).mean() > 0.9
-    # two claims of one abstract, one pair each: the refuted claim's decision is less probable
-    pairs = _pairs(2, ["SUPPORT", "REFUTE"], [1.0, 1.0], [-np.inf, -np.inf])
-    chosen = decisions(pairs, np.array([0.9, 0.9]))
-    assert list(chosen.claim) == [0, 1] and list(chosen.positive) == [True, False]
-    assert chosen.x.shape == (2, len(DECISION_FEATURES))
-    threshold, figures = choose_threshold(pairs, chosen, np.array([0.7, 0.4]), max_refuted=0.0)
-    assert 0.4 < threshold <= 0.7 and figures == {"refuted_as_supported": 0.0, "supported_found": 1.0}
-    # a span conflicting with the supported claim and more related to it than its supporting span wins, as in
-    # the check itself: the claim is not found
-    vetoed = _pairs(2, ["SUPPORT", "REFUTE"], [1.0, 1.0], [2.0, -np.inf])
-    assert claim_figures(vetoed, chosen, np.array([0.7, 0.4]), 0.5)["supported_found"] == 0.0
-    assert claim_figures(pairs, chosen, np.array([0.7, 0.4]), 0.5)["supported_found"] == 1.0
-    # a span nearer than `paraphrase_close` supports whatever the decision model says
-    near = _pairs(2, ["SUPPORT", "REFUTE"], [1.0, 1.0], [-np.inf, -np.inf], close=[True, False])
-    assert claim_figures(near, chosen, np.array([0.1, 0.1]), 0.5) == {"refuted_as_supported": 0.0,
-                                                                      "supported_found": 1.0}

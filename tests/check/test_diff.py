@@ -90,7 +90,7 @@ def test_identical_text_has_no_changes_and_ratio_one():
     ("Patients may continue their mood stabilizers.", "Patients may stop their mood stabilizers.", "antonym"),
 ])
 def test_opposites_are_flagged_with_their_reason_when_the_rules_know_them(source, draft, reason):
-    from indexer.check.antonyms import load_lexicon
+    from indexer.lexicon.words import load_word_tables as load_lexicon
 
     rules = MeaningRules(None, load_lexicon().opposition)
     (change,) = diff(draft, tokenize(draft), source, tokenize(source), rules)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from indexer.check.checker import check
 from indexer.check.report import (
     inline_diff,
     marked_draft,
@@ -17,7 +18,6 @@ from indexer.check.report import (
     to_markdown,
     to_text,
 )
-from indexer.check.verdicts import check
 
 BENZO = "Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse its effects are."
 DRAFT = (f"{BENZO} {BENZO.replace('moderate', 'high')}\n\n=HYPERLINK(\"http://x\") patients should drink two liters "

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from indexer import Engine, build_index
+from indexer.check.checker import check
 from indexer.check.spans import span_index
-from indexer.check.verdicts import check
 from indexer.index import store
 from tests.fakes import FakeEmbedder
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from indexer.check.checker import check
 from indexer.check.spans import span_index
-from indexer.check.verdicts import ALL_VERDICTS, VERDICTS, check, read_draft, validate_draft
+from indexer.check.verdicts import ALL_VERDICTS, VERDICTS, read_draft, validate_draft
 from indexer.errors import DraftError
 from indexer.evaluate.drafts import evaluate_drafts, load_drafts, summary
 from tests.conftest import REPO

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.check.conflict import numbers
 from indexer.check.diff import tokenize
+from indexer.check.numbers import numbers
 from indexer.lexicon import Lexicon
 from indexer.lexicon.finder import DrugFinder
 from indexer.text.tokens import WORD, terms, word_spans, words

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import streamlit as st
@@ -105,7 +106,7 @@ def app(monkeypatch, shared_site):
 
 
 def ask(at: AppTest, question: str) -> AppTest:
-    at.text_input(key="question").set_value(question)
+    at.text_area(key="question").set_value(question)
     return next(b for b in at.button if b.label == "Ask").click().run()
 
 
@@ -133,7 +134,7 @@ def benzo_range() -> tuple[int, int]:
 def test_page_opens_with_question_box_and_standing_notice(app):
     at = app()
     assert not at.exception
-    assert at.text_input(key="question").value == ""
+    assert at.text_area(key="question").value == ""
     assert "not medical advice" in at.caption[0].value
     assert "sources may be wrong" in at.caption[0].value
     assert cards(at) == []
@@ -159,7 +160,7 @@ def test_answered_question_shows_cited_passage_and_how_it_was_read(app):
 
 def test_q_url_shows_the_answer_at_once(app):
     at = app(q="Is lamotrigene ok with ketamine?")
-    assert at.text_input(key="question").value == "Is lamotrigene ok with ketamine?"
+    assert at.text_area(key="question").value == "Is lamotrigene ok with ketamine?"
     assert any("lamotrigene → lamotrigine" in h.value for h in at.html)
     assert "Lamotrigine is typically used as an anticonvulsant" in text_of(cards(at)[0])
 
@@ -429,3 +430,163 @@ def test_markup_in_the_question_and_links_is_not_rendered(evil_app):
     assert_no_markup_from_sources(at)
     at = evil_app(source="<script>alert(6)</script>")
     assert at.error and "<script>" not in at.error[0].value
+
+
+# -- the address: one history entry per view change, Back restores the view ---------------------------------
+
+
+def sent_addresses(monkeypatch) -> list[str]:
+    """Every address the page sends to the browser from now on (each one becomes a browser history entry)."""
+    from streamlit.runtime.state.query_params import QueryParams
+
+    sent: list[str] = []
+    send = QueryParams._send_query_param_msg
+
+    def counting(self) -> None:
+        sent.append(urlencode(self._query_params, doseq=True))
+        send(self)
+
+    monkeypatch.setattr(QueryParams, "_send_query_param_msg", counting)
+    return sent
+
+
+def back(at: AppTest, **params: str) -> AppTest:
+    """The browser's Back: the page runs again at the address it had before."""
+    at.query_params.clear()
+    at.query_params.update(params)
+    return at.run()
+
+
+def test_show_in_source_is_one_history_entry_and_back_shows_the_answer(app, monkeypatch):
+    question = "Can I take Xanax with ketamine?"
+    at = app(q=question)
+    rank = next(i for i, c in enumerate(cards(at), 1) if BENZO in text_of(c))
+    sent = sent_addresses(monkeypatch)
+    at.button(key=f"show-{rank}").click().run()
+    start, end = benzo_range()
+    assert sent == [urlencode({"q": question, "source": "balanced-ketamine", "start": start, "end": end})]
+    back(at, q=question)
+    assert not at.error and any(BENZO in text_of(c) for c in cards(at))
+    assert at.text_area(key="question").value == question
+
+
+def test_the_view_is_in_the_address(app, monkeypatch):
+    question = "Can I take Xanax with ketamine?"
+    at = app(q=question)
+    sent = sent_addresses(monkeypatch)
+    at.button_group(key="view").set_value("Check wording").run()
+    assert at.query_params == {"q": question, "view": "check"} and len(sent) == 1
+    assert at.text_area(key="check_text") and cards(at) == []
+    at.button_group(key="view").set_value("Sources").run()
+    assert at.query_params["view"] == "sources"
+    back(at, q=question, view="check")
+    assert at.button_group(key="view").value == "Check wording" and at.text_area(key="check_text")
+    back(at, q=question)
+    assert at.button_group(key="view").value == "Ask" and cards(at)
+    at.button_group(key="view").set_value("Sources").run()
+    at.button_group(key="view").set_value("Ask").run()
+    assert at.query_params == {"q": question}  # Ask needs no `view`: `?q=` links stay as they were
+
+
+@pytest.mark.parametrize(("params", "view"), [({"view": "check"}, "Check wording"), ({"view": "sources"}, "Sources"),
+                                              ({"view": "nonsense"}, "Ask"), ({}, "Ask"), ({"q": "ketamine"}, "Ask")])
+def test_an_address_opens_its_view(app, params, view):
+    at = app(**params)
+    assert not at.exception
+    assert at.button_group(key="view").value == view
+
+
+def test_a_source_opened_from_a_view_goes_back_to_it(app):
+    at = app(view="sources")
+    at.button(key="open-aureo").click().run()
+    assert at.query_params == {"view": "sources", "source": "aureo"} and source_view(at)
+    at.button(key="back").click().run()
+    assert at.query_params == {"view": "sources"}
+    assert any(h.value.startswith('<div class="qa-source-card"') for h in at.html)
+
+
+def test_the_draft_and_its_report_are_kept_across_a_source_view(app):
+    at = app(view="check")
+    at.text_area(key="check_text").input(BENZO)
+    at.button(key="check_button").click().run()
+    at.button(key="ck-open-1").click().run()
+    assert at.query_params["view"] == "check" and at.query_params["source"] == "balanced-ketamine"
+    assert source_view(at) and not at.text_area  # the draft box is not drawn while the source is read
+    back(at, view="check")
+    assert at.text_area(key="check_text").value == BENZO
+    assert any('class="ck-summary"' in h.value for h in at.html)
+    at.button_group(key="view").set_value("Sources").run()
+    at.button_group(key="view").set_value("Check wording").run()
+    assert at.text_area(key="check_text").value == BENZO
+
+
+def test_back_to_an_earlier_question_puts_it_in_the_box(app):
+    first, second = "Can I take Xanax with ketamine?", "Is lamotrigene ok with ketamine?"
+    at = ask(ask(app(), first), second)
+    assert at.query_params["q"] == second
+    back(at, q=first)
+    assert at.text_area(key="question").value == first
+    assert any(BENZO in text_of(c) for c in cards(at))
+
+
+def test_a_refused_question_stays_in_the_box(app):
+    long = "ketamine " * 1000
+    at = ask(app(), long)
+    assert "the limit is 8,000" in at.error[0].value
+    at.button_group(key="view").set_value("Sources").run()
+    at.button_group(key="view").set_value("Ask").run()
+    assert at.text_area(key="question").value == long
+
+
+def test_the_question_box_is_a_text_area_that_enter_submits(app):
+    at = app()
+    box = at.text_area(key="question")
+    assert box.label == "Your question" and "Press Enter to ask" in box.help
+    script = next(h.value for h in at.html if "__qaQuestionInstalled" in h.value)
+    assert 'textarea[aria-label="Your question"]' in script and "ctrlKey: true" in script and "focus()" in script
+
+
+# -- Markdown sources (added PDFs, web pages, Word files) ---------------------------------------------------
+
+ADDED_MD = """# Ketamine doses
+
+The table below lists doses used in clinical studies of depression.
+
+| Route | Dose |
+|---|---|
+| Intravenous | 0.5 mg/kg over 40 minutes |
+| Intranasal esketamine <script>alert(1)</script> | 56 or 84 mg |
+
+Before treatment, tell your doctor if you have:
+
+- high blood pressure
+- a history of psychosis
+"""
+
+
+@pytest.fixture(scope="module")
+def md_site(tmp_path_factory) -> tuple[Path, Path]:
+    """The corpus with an added Markdown source (as `python -m indexer add` writes them)."""
+    root = tmp_path_factory.mktemp("md-site")
+    corpus = root / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "ketamine-doses.md").write_text(ADDED_MD, encoding="utf-8")
+    return corpus, make_index(root, corpus)
+
+
+def test_an_added_markdown_source_shows_its_table_with_the_cited_cells_marked(monkeypatch, md_site):
+    start = ADDED_MD.index("0.5 mg/kg")
+    end = ADDED_MD.index("esketamine") + len("esketamine")
+    at = page(monkeypatch, md_site, source="ketamine-doses", start=str(start), end=str(end))
+    doc = source_view(at)
+    assert '<td><mark id="qa-cited">0.5 mg/kg over 40 minutes</mark></td>' in doc
+    assert "<td><mark>Intranasal esketamine</mark> &lt;script&gt;alert(1)&lt;/script&gt;</td>" in doc
+    assert "<th>Route</th>" in doc and "<li>high blood pressure</li>" in doc and "<h3>Ketamine doses</h3>" in doc
+    assert "|" not in text_of(doc) and "<script>" not in doc
+
+
+def test_a_card_from_a_markdown_source_keeps_its_table(monkeypatch, md_site):
+    at = page(monkeypatch, md_site, q="Intranasal esketamine dose in clinical studies")
+    card = next(c for c in cards(at) if "56 or 84 mg" in c)
+    assert "<table>" in card and "<td>56 or 84 mg</td>" in card
+    assert "| Intravenous |" not in card

@@ -9,13 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from indexer.access import hash_password
 from tests.conftest import CORPUS, REPO
+from tests.ingest.convert.builders import leaflet_pdf, word_docx
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -59,6 +62,28 @@ def server(tmp_path_factory):
     """The page on a free localhost port, over a corpus copy with its own index folder (never the repo's)."""
     root = tmp_path_factory.mktemp("browser")
     shutil.copytree(CORPUS, root / "corpus")
+    yield from serve(root)
+
+
+@pytest.fixture(scope="module")
+def added_server(tmp_path_factory):
+    """The page over a corpus copy to which a Word file (with a table) and a PDF leaflet (with a bullet list) were
+    added with `python -m indexer add`, as an editor would; yields the address and the corpus folder."""
+    root = tmp_path_factory.mktemp("browser-added")
+    shutil.copytree(CORPUS, root / "corpus")
+    (root / "doses.docx").write_bytes(word_docx(title="Ketamine doses and routes"))
+    (root / "leaflet.pdf").write_bytes(leaflet_pdf(title="Ketamine Injection leaflet"))
+    env = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-m", "indexer", "add", str(root / "doses.docx"), str(root / "leaflet.pdf"),
+                           "--corpus", str(root / "corpus"), "--index", str(root / "index")],
+                          cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    for url in serve(root):
+        yield url, root / "corpus"
+
+
+def serve(root: Path):
+    """Runs `streamlit run app.py` over root/corpus and root/index until the generator is closed."""
     port = free_port()
     env = os.environ | {
         "KETAMINE_CORPUS_DIR": str(root / "corpus"),
@@ -219,4 +244,116 @@ def test_a_reader_cannot_edit_and_an_editor_can(server, browser, tmp_path):
     wait_until_idle(page)
     assert page.get_by_text("Add a source").count() == 0
     assert page.get_by_role("button", name="Remove").count() == 0
+    context.close()
+
+
+def added_source(corpus: Path, original: str) -> tuple[str, str]:
+    """The id and the text of the source added from the file `original`."""
+    entries = tomllib.loads((corpus / "sources.toml").read_text(encoding="utf-8"))["source"]
+    entry = next(e for e in entries if Path(e.get("original", "")).name == original)
+    return entry["id"], (corpus / entry["file"]).read_text(encoding="utf-8")
+
+
+def test_back_restores_each_view_and_added_sources_keep_their_tables(added_server, browser):
+    """One press of Back after "Show in source" shows the answer; Back after opening a citation of the wording
+    check shows the draft and its report; the question box is focused on load, grows with a long question and
+    asks on Enter; an added Word file's table is a table with the cited cells marked, a PDF's bullets a list."""
+    server, corpus = added_server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    page = context.new_page()
+    page.goto(server)
+    box = page.get_by_role("textbox", name="Your question")
+    box.wait_for(timeout=60_000)
+    page.wait_for_function("document.activeElement && document.activeElement.getAttribute('aria-label') "
+                           "=== 'Your question'", timeout=10_000)
+
+    # A long question is shown whole, with no hint drawn over it; Shift+Enter is a new line, not a question.
+    one_line = box.evaluate("b => b.getBoundingClientRect().height")
+    long_question = ("My doctor has prescribed ketamine infusions for depression and I already take lamotrigine, "
+                     "an SSRI in the morning and sometimes a benzodiazepine at night when I cannot sleep, so I "
+                     "would like to know whether any of these can change how well the infusions work")
+    box.fill(long_question)
+    box.press("Shift+Enter")
+    box.type("or whether it is safe.")
+    page.wait_for_timeout(500)
+    assert "q=" not in page.url
+    assert box.input_value() == long_question + "\nor whether it is safe."
+    height, scroll = box.evaluate("b => [b.getBoundingClientRect().height, b.scrollHeight]")
+    assert height > one_line and scroll <= height + 2, "the box grows to show the whole question"
+    assert page.locator(".st-key-question [data-testid='InputInstructions']").filter(visible=True).count() == 0
+    page.screenshot(path=str(ARTIFACTS / "long-question.png"))
+
+    # Ask → Show in source → Back (one press): the answer again.
+    box.fill("Can I take Xanax with ketamine?")
+    box.press("Enter")
+    card = page.locator(".qa-card").filter(has_text=BENZO).first
+    card.wait_for(timeout=180_000)
+    wait_until_idle(page)
+    asked = page.url
+    rank = int(card.locator(".qa-rank").inner_text())
+    page.get_by_role("button", name="Show in source").nth(rank - 1).click()
+    page.locator("mark#qa-cited").wait_for(timeout=20_000)
+    wait_until_idle(page)
+    assert "source=balanced-ketamine" in page.url
+    page.go_back()
+    card.wait_for(timeout=20_000)
+    wait_until_idle(page)
+    assert page.url == asked
+    assert page.locator("mark#qa-cited").count() == 0 and page.locator('[data-testid="stAlert"]').count() == 0
+    assert box.input_value() == "Can I take Xanax with ketamine?"
+
+    # Check wording → check a draft → open a citation → Back (one press): the draft and the report.
+    page.get_by_text("Check wording", exact=True).first.click()
+    draft_box = page.get_by_role("textbox", name="Draft")
+    draft_box.wait_for(timeout=20_000)
+    wait_until_idle(page)
+    assert "view=check" in page.url
+    draft = f"{BENZO} Patients should drink two liters of water before each infusion."
+    draft_box.fill(draft)
+    draft_box.press("Control+Enter")
+    wait_until_idle(page)
+    page.locator(".st-key-check_button button").click()
+    page.locator(".ck-summary").wait_for(timeout=180_000)
+    wait_until_idle(page)
+    checked = page.url
+    page.get_by_role("button", name="Open in source").first.click()
+    page.locator("mark#qa-cited").wait_for(timeout=20_000)
+    wait_until_idle(page)
+    assert "view=check" in page.url and "source=balanced-ketamine" in page.url
+    page.go_back()
+    page.locator(".ck-summary").wait_for(timeout=20_000)
+    wait_until_idle(page)
+    assert page.url == checked
+    assert draft_box.input_value() == draft
+    assert page.locator(".ck-draft").inner_text().startswith(BENZO)
+    page.screenshot(path=str(ARTIFACTS / "check-after-back.png"), full_page=True)
+
+    # An added Word file's table, opened at a citation that spans cells: a table, the cited characters marked.
+    source_id, text = added_source(corpus, "doses.docx")
+    start, end = text.index("Intravenous"), text.index("56 or 84 mg") + len("56 or 84 mg")
+    page.goto(f"{server}/?{urlencode({'source': source_id, 'start': start, 'end': end})}")
+    first = page.locator(".qa-doc table td mark#qa-cited")
+    first.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.wait_for_timeout(1000)  # the scroll script polls every 100 ms
+    assert first.inner_text() == "Intravenous"
+    marks = page.locator(".qa-doc table td mark")
+    assert marks.all_inner_texts() == ["Intravenous", "0.5 mg/kg", "Nasal spray | esketamine", "56 or 84 mg"]
+    assert page.locator(".qa-doc table th").all_inner_texts() == ["Route", "Dose"]
+    assert "|---" not in page.locator(".qa-doc").inner_text()
+    top, bottom, height = first.evaluate(
+        "m => { const r = m.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; }")
+    assert top >= 0 and bottom <= height, "the cited cells are scrolled into view"
+    page.screenshot(path=str(ARTIFACTS / "added-table.png"))
+
+    # An added PDF leaflet: its bullets are a list, its headings headings.
+    source_id, text = added_source(corpus, "leaflet.pdf")
+    start = text.index("a faster heartbeat")
+    page.goto(f"{server}/?{urlencode({'source': source_id, 'start': start, 'end': start + 40})}")
+    page.locator(".qa-doc li mark#qa-cited").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    assert page.locator(".qa-doc ul li").count() == 3
+    assert page.locator(".qa-doc h4", has_text="Possible side effects").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "added-list.png"))
     context.close()

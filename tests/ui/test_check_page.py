@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indexer import Config, build_index
-from indexer.check.verdicts import check
+from indexer.check.checker import check
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbedder
 from ui.check import draft_html, sentence_html, source_link

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from indexer.index.vector_cache import VectorCache
 from indexer.text.sentences import split_sentences
 from indexer.text.tokens import stem
 from tests.fakes import FakeEmbedder
-from ui.highlight import Marks, VectorCache, mark_answer, pick_sentences, term_spans
+from ui.highlight import Marks, mark_answer, pick_sentences, term_spans
 
 
 def test_term_spans_find_the_words_of_the_question_in_any_form():

@@ -1,4 +1,4 @@
-"""Links to a range of a source: checked before anything is read or shown."""
+"""Links to a range of a source: checked before anything is read or shown. The view in the address."""
 
 from __future__ import annotations
 
@@ -7,7 +7,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import IndexerError
-from ui.links import LinkError, link_params, open_link, parse_range
+from ui.links import (
+    SOURCE_PARAMS,
+    VIEWS,
+    LinkError,
+    changed_address,
+    link_params,
+    open_link,
+    parse_range,
+    view_of,
+    view_param,
+)
 
 
 @pytest.mark.parametrize(
@@ -86,3 +96,22 @@ def test_open_link_never_raises_anything_but_a_one_line_indexer_error(fake_engin
         assert len(str(e).splitlines()) == 1
         return
     assert view.cited is None or view.text[slice(*view.cited)]
+
+
+# -- the view and the address -------------------------------------------------------------------------------
+
+
+def test_the_view_of_an_address():
+    assert view_of({}) == view_of({"q": "ketamine"}) == view_of({"source": "aureo"}) == "Ask"  # links without view
+    assert view_of({"view": "check"}) == "Check wording" and view_of({"view": " Sources "}) == "Sources"
+    assert view_of({"view": "<script>"}) == view_of({"view": ""}) == "Ask"
+    assert [view_param(v) for v in VIEWS.values()] == [None, "check", "sources"]
+
+
+def test_an_address_changes_in_one_step_and_keeps_its_order():
+    opened = changed_address({"q": "x", "view": "check"}, {"source": "aureo", "start": "1", "end": "9"})
+    assert list(opened.items()) == [("q", "x"), ("view", "check"), ("source", "aureo"), ("start", "1"), ("end", "9")]
+    assert changed_address(opened, dict.fromkeys(SOURCE_PARAMS)) == {"q": "x", "view": "check"}
+    assert list(changed_address(opened, {"q": "y", "view": None})) == ["q", "source", "start", "end"]
+    assert changed_address({"source": "aureo", "start": "5"}, {"source": "aureo", "start": None, "end": None}) == {
+        "source": "aureo"}

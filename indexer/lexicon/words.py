@@ -1,4 +1,5 @@
-"""Opposites, synonyms and word classes for Check wording: WordNet antonyms and synonyms (data/antonyms.json and
+"""The words of general English the wording check compares (`WordTables`, `load_word_tables`): opposites, synonyms
+and word classes for Check wording: WordNet antonyms and synonyms (data/antonyms.json and
 data/synonyms.json, made by scripts/build_wordnet.py) and the curated classes of data/polarity.json (negation,
 up/down, same, benefit/harm, stop/continue, quantifiers, hedges).
 
@@ -33,7 +34,7 @@ _NEGATED_AUXILIARY = "n't"
 
 
 @dataclass(frozen=True)
-class Lexicon:
+class WordTables:
     antonyms: Mapping[str, frozenset[str]]  # base form -> its WordNet antonyms
     exceptions: Mapping[str, tuple[str, ...]]  # irregular form -> base forms ("worse" -> "bad", "ill")
     classes: Mapping[str, frozenset[str]]  # class name -> base forms
@@ -119,8 +120,8 @@ def _read(name: str) -> dict:
     return json.loads(resources.files("indexer.lexicon").joinpath(f"data/{name}").read_text(encoding="utf-8"))
 
 
-def load_lexicon(antonyms: dict | None = None, polarity: dict | None = None, synonyms: dict | None = None,
-                 units: dict | None = None) -> Lexicon:
+def load_word_tables(antonyms: dict | None = None, polarity: dict | None = None, synonyms: dict | None = None,
+                 units: dict | None = None) -> WordTables:
     """The shipped tables, or the given ones (tests). ValueError when a table is malformed."""
     antonyms = _read("antonyms.json") if antonyms is None else antonyms
     polarity = _read("polarity.json") if polarity is None else polarity
@@ -145,10 +146,10 @@ def load_lexicon(antonyms: dict | None = None, polarity: dict | None = None, syn
     vocabulary = frozenset(table) | frozenset().union(*classes.values()) | frozenset(groups)
     exceptions = {str(form): tuple(lemmas) for form, lemmas in antonyms.get("exceptions", {}).items()}
     if units is None:
-        units = json.loads(resources.files("indexer.check").joinpath("data/units.json").read_text(encoding="utf-8"))
+        units = json.loads(resources.files("indexer.lexicon").joinpath("data/units.json").read_text(encoding="utf-8"))
     unit_words = units.get("units")
     if not isinstance(unit_words, dict):
         raise ValueError("The unit table must map abbreviations to unit words under \"units\".")
-    return Lexicon({w: frozenset(o) for w, o in table.items()}, exceptions, classes, vocabulary,
+    return WordTables({w: frozenset(o) for w, o in table.items()}, exceptions, classes, vocabulary,
                    {w: frozenset(g) for w, g in groups.items()},
                    MappingProxyType({str(k).lower(): str(v).lower() for k, v in unit_words.items()}))

@@ -1,0 +1,202 @@
+"""The entailment model's training and held-out pairs, each split the same way on every run.
+
+    general     SNLI (its dev split for training, a seeded sample of its test split held out), counterfactually
+                revised NLI (train and dev for training, test held out), negation NLI (a fifth of the premises
+                held out, by hash); `../shared/nli/`
+    in-domain   Check-COVID training claims (`../shared/ext/claims/`) against their evidence sentences: SUPPORT
+                is entailment, REFUTE contradiction; a claim against a sentence of its abstract that is not
+                evidence, or against the nearest sentence of another abstract, is neutral. The abstracts are split
+                in five parts by hash (as `bench.claims_dev --fold K/5`): part 0 is held out for measurement,
+                part 1 is development data for the verdict thresholds, parts 2–4 train the model.
+    generated   minimal pairs (`minimal_pairs.py`) from health texts: the seed articles, the MedicationQA answer
+                documents, the Check-COVID abstracts of parts 2–4, and samples of the NFCorpus and SciFact
+                abstracts (a tenth of each corpus's documents held out, by hash).
+
+No pair of a held-out group is ever trained on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import DEFAULT_EXT, REPO
+from bench.entailment.minimal_pairs import (
+    CONTRADICTION,
+    ENTAILMENT,
+    NEUTRAL,
+    Document,
+    Editor,
+    NearestSentence,
+    Pair,
+    document_sentences,
+    opposite_table,
+    synonym_table,
+)
+
+SHARED = DEFAULT_EXT.parent
+NLI_DIR = SHARED / "nli"
+CLAIMS_FILE = DEFAULT_EXT / "claims" / "check_covid_train.jsonl"
+MEDICATIONQA_DOCS = DEFAULT_EXT / "medicationqa" / "docs.jsonl"
+BEIR_DIR = SHARED / "beir"
+CLAIM_FOLDS = 5
+TEST_FOLD, DEV_FOLD = 0, 1  # Check-COVID abstracts: held out / development (verdict thresholds)
+LABELS = (ENTAILMENT, NEUTRAL, CONTRADICTION)
+
+
+def bucket(key: str, n: int) -> int:
+    """A stable part number in 0..n-1 for a key (the same as bench.claims_dev's folds)."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % n
+
+
+def claim_fold(cord_id: str) -> int:
+    return bucket(cord_id, CLAIM_FOLDS)
+
+
+def read_jsonl(path: Path) -> Iterator[dict]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+@dataclass(frozen=True)
+class Split:
+    train: list[Pair]
+    held_out: dict[str, list[Pair]]  # name -> pairs never trained on
+    sizes: dict[str, int]  # training pairs by origin
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.split())
+
+
+def general_pairs(rng: random.Random, snli_train: int = 6000, snli_test: int = 2000) -> tuple[list[Pair], dict]:
+    train: list[Pair] = []
+    held: dict[str, list[Pair]] = {"snli": [], "counterfactual": [], "negation": []}
+    snli_dev, snli_tst = [], []
+    for row in read_jsonl(NLI_DIR / "snli_dev_test.jsonl"):
+        pair = Pair(_clean(row["premise"]), _clean(row["hypothesis"]), row["label"], "snli", row["split"])
+        (snli_dev if row["split"] == "dev" else snli_tst).append(pair)
+    rng.shuffle(snli_dev)
+    rng.shuffle(snli_tst)
+    train += snli_dev[:snli_train]
+    held["snli"] = snli_tst[:snli_test]
+    for row in read_jsonl(NLI_DIR / "counterfactual_nli.jsonl"):
+        pair = Pair(_clean(row["premise"]), _clean(row["hypothesis"]), row["label"], "counterfactual", row["split"])
+        (held["counterfactual"] if row["split"] == "test" else train).append(pair)
+    for row in read_jsonl(NLI_DIR / "negation_nli.jsonl"):
+        premise = _clean(row["premise"])
+        pair = Pair(premise, _clean(row["hypothesis"]), row["label"], "negation", row["set"], premise)
+        (held["negation"] if bucket(premise, 5) == 0 else train).append(pair)
+    return train, held
+
+
+def claim_rows() -> list[dict]:
+    return list(read_jsonl(CLAIMS_FILE))
+
+
+def abstract_sentences(row: dict) -> list[str]:
+    return document_sentences(Document(row["cord_id"], "claims", row["abstract"]))
+
+
+def claim_pairs(rows: list[dict], near: NearestSentence, rng: random.Random) -> list[Pair]:
+    """For each claim: its evidence (entailment or contradiction), the evidence with the next sentence of the
+    abstract (the same label: a run of sentences as the check compares with), a sentence of its abstract that is
+    not evidence and the nearest sentence of another abstract (both neutral)."""
+    out = []
+    for row in rows:
+        claim = _clean(row["claim"])
+        label = ENTAILMENT if row["label"] == "SUPPORT" else CONTRADICTION
+        group = f"claims:{row['cord_id']}"
+        evidence = [_clean(e["text"]) for e in sorted(row["evidence_sentences"], key=lambda e: e["start"])]
+        premise = " ".join(evidence)
+        out.append(Pair(premise, claim, label, "check-covid", "evidence", group))
+        sentences = abstract_sentences(row)
+        after = [s for k, s in enumerate(sentences) if k and sentences[k - 1] == evidence[-1]]
+        if after:
+            out.append(Pair(f"{premise} {after[0]}", claim, label, "check-covid", "evidence-run", group))
+        others = [s for s in sentences if not any(s in e or e in s for e in evidence)]
+        if others:
+            out.append(Pair(rng.choice(others), claim, NEUTRAL, "check-covid", "same-abstract", group))
+        other = near(claim, row["cord_id"])
+        if other:
+            out.append(Pair(other, claim, NEUTRAL, "check-covid", "other-abstract", group))
+    return out
+
+
+def corpus_documents(rng: random.Random, beir_docs: int = 2500) -> list[Document]:
+    docs: list[Document] = []
+    for path in sorted((REPO / "corpus").glob("*.txt")) + sorted((REPO / "corpus").glob("*.md")):
+        docs.append(Document(path.name, "seeds", path.read_text(encoding="utf-8")))
+    if MEDICATIONQA_DOCS.exists():
+        for row in read_jsonl(MEDICATIONQA_DOCS):
+            docs.append(Document(str(row["doc_id"]), "medicationqa", row["text"]))
+    for name in ("nfcorpus", "scifact"):
+        path = BEIR_DIR / name / "corpus.jsonl"
+        if not path.exists():
+            continue
+        rows = [r for r in read_jsonl(path) if len(r.get("text", "")) > 200]
+        rng.shuffle(rows)
+        docs += [Document(str(r["_id"]), name, r["text"]) for r in rows[:beir_docs]]
+    return docs
+
+
+def drug_finder():
+    """Character spans of the drug and class names in a sentence, and the pool of names seen."""
+    from indexer.lexicon import DrugFinder, DrugNames, Lexicon
+    from indexer.text.tokens import WORD
+
+    finder = DrugFinder(Lexicon(DrugNames()))
+
+    def mentions(sentence: str) -> list[tuple[int, int]]:
+        words = list(WORD.finditer(sentence))
+        found = finder([m.group(0) for m in words])
+        return [(words[first].start(), words[end - 1].end()) for _, first, end in found]
+
+    return mentions
+
+
+def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3) -> Split:
+    """Every training pair and every held-out set, the same for the same seed."""
+    rng = random.Random(seed)
+    train, held = general_pairs(rng)
+    rows = claim_rows()
+    train_rows = [r for r in rows if claim_fold(r["cord_id"]) not in (TEST_FOLD, DEV_FOLD)]
+    test_rows = [r for r in rows if claim_fold(r["cord_id"]) == TEST_FOLD]
+    dev_rows = [r for r in rows if claim_fold(r["cord_id"]) == DEV_FOLD]
+
+    def abstracts(rs):
+        return {r["cord_id"]: r for r in rs}.values()
+
+    def near_for(rs):
+        return NearestSentence([(r["cord_id"], s) for r in abstracts(rs) for s in abstract_sentences(r)],
+                               min_shared=4.0)
+
+    train += claim_pairs(train_rows, near_for(train_rows), rng)
+    held["check-covid"] = claim_pairs(test_rows, near_for(test_rows), rng)
+    held["check-covid-dev"] = claim_pairs(dev_rows, near_for(dev_rows), rng)
+
+    mentions = drug_finder()
+    documents = corpus_documents(rng)
+    documents += [Document(r["cord_id"], "claims", r["abstract"]) for r in abstracts(train_rows)]
+    pool = sorted({s[a:b].lower() for d in documents if d.corpus in ("seeds", "medicationqa")
+                   for s in document_sentences(d) for a, b in mentions(s)})
+    editor = Editor(opposite_table(), synonym_table(), mentions, pool, rng)
+    held_docs = [d for d in documents if d.corpus != "seeds" and bucket(f"{d.corpus}:{d.name}", 10) == 0]
+    train_docs = [d for d in documents if d not in held_docs]
+    near = NearestSentence([(d.name, s) for d in documents for s in document_sentences(d)[:6]])
+    generated = editor.pairs(train_docs, per_document, near)
+    seeds = [d for d in train_docs if d.corpus == "seeds"]
+    for _ in range(seed_repeats - 1):  # the seed articles are short: each sentence may give several pairs
+        generated += editor.pairs(seeds, 1000, near)
+    train += generated
+    held["generated"] = editor.pairs(held_docs, 1, near)
+    sizes: dict[str, int] = {}
+    for p in train:
+        sizes[p.origin] = sizes.get(p.origin, 0) + 1
+    return Split(train, held, dict(sorted(sizes.items())))
