@@ -13,6 +13,13 @@ and what Back and Forward restore: `?q=question`, `?source=ID&start=..&end=..` a
 
 from __future__ import annotations
 
+import os
+
+from indexer.config import OFFLINE_ENVIRONMENT
+
+for _name, _value in OFFLINE_ENVIRONMENT.items():  # the page runs offline, like the command line (__main__.py)
+    os.environ.setdefault(_name, _value)
+
 import streamlit as st
 
 from indexer import IndexerError, IndexMismatch

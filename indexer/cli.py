@@ -210,6 +210,9 @@ def render_text(engine, answer) -> str:
     notes = answer.understood.notes()
     if notes:
         out.append("Read as: " + "; ".join(notes))
+    if answer.surfaced is not None:
+        out.append(f"The best-ranked passages do not mention “{answer.surfaced.word}”: passage "
+                   f"[{answer.surfaced.rank}] is the best one that does.")
     if answer.coverage.state == PARTLY:
         out.append(f"{answer.coverage.reason} Passages on that part, best first:")
     elif answer.covered:
@@ -278,13 +281,11 @@ def cmd_check(args, config: Config) -> int:
 
 def cmd_add(args, config: Config) -> int:
     from indexer.index.adding import add_sources
-    from indexer.ingest.sources import warning_lines
 
     report = add_sources(config, args.inputs, update_index=not args.no_index,
                          allow_private_addresses=args.allow_private_addresses)
     if report.build is not None:
-        for warning in warning_lines(report.build.warnings):
-            print(f"warning: {warning}", file=sys.stderr)
+        print_warnings(report.build)
     print(report.message)
     return 0
 
@@ -293,11 +294,9 @@ def cmd_remove(args, config: Config) -> int:
     from indexer.index.removal import remove_source
 
     report = remove_source(config, args.source_id)
+    print_warnings(report)
     print(report.message)
     return 0
-
-
-SOURCE_FIELDS = ("id", "title", "file", "passages", "added", "origin")
 
 
 def cmd_sources(args, config: Config) -> int:

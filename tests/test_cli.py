@@ -220,3 +220,33 @@ def test_real_model_end_to_end_from_a_fresh_process(tmp_path: Path):
     assert first["covered"] and first["results"][0]["text"].startswith("Benzodiazepine is okay")
     assert not second["covered"] and second["results"]
     assert "Traceback" not in proc.stderr
+
+
+def test_sources_lists_what_the_index_holds(cli):
+    assert cli("build")[0] == 0
+    code, out, err = cli("sources")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].split()[:3] == ["id", "passages", "added"]
+    assert any(line.startswith("balanced-ketamine") and "000_c89290b5e323cd66.txt" in line for line in lines)
+    code, out, _ = cli("sources", "--json")
+    rows = json.loads(out)
+    assert {r["id"] for r in rows} == {"balanced-ketamine", "aureo"}
+    assert set(rows[0]) == {"id", "title", "file", "passages", "added", "origin"}
+    assert all(r["passages"] > 0 for r in rows)
+
+
+def test_sources_of_a_stale_index_warns_and_of_no_index_is_one_line(cli, corpus_dir: Path):
+    code, out, err = cli("sources")
+    assert_one_line_error(code, out, err, "No index at")
+    cli("build")
+    (corpus_dir / "new.txt").write_text("New Article\n\nKetamine and grapefruit juice are discussed here.\n")
+    code, out, err = cli("sources", "--json")
+    assert code == 0 and "new.txt was added" in err and "new" not in {r["id"] for r in json.loads(out)}
+
+
+def test_building_a_missing_index_says_so_once_and_no_library_chatter(cli):
+    code, out, err = cli("ask", "ketamine and lamotrigine", "--json")
+    assert code == 0
+    assert "There is no index at .index yet: building it now" in err
+    assert "Build one with" not in err and "Building index from tokens" not in err

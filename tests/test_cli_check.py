@@ -137,3 +137,23 @@ def test_the_real_model_through_the_command_line(tmp_path, real_engine):
     assert done.returncode == 0, done.stderr
     verdicts = [s["verdict"] for s in json.loads(done.stdout)["sentences"]]
     assert verdicts == ["verbatim", "unsupported"]
+
+
+def test_a_word_draft_is_checked_like_a_text_draft(cli, tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse "
+                           "its effects are.")
+    document.add_paragraph("Ketamine is approved by the FDA for children under 12.")
+    path = tmp_path / "draft.docx"
+    document.save(path)
+    code, out, err = cli("check", str(path), "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert [s["verdict"] for s in report["sentences"]][0] == "verbatim"
+    assert len(report["sentences"]) == 2
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    code, out, err = cli("check", str(broken))
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -88,6 +88,11 @@ def render_filters(engine: Engine) -> tuple[list[str] | None, int]:
     return (None if set(chosen) == set(ids) else chosen), k
 
 
+def surfaced_note(surfaced) -> str:
+    return (f"The best-ranked passages do not mention “{surfaced.word}”: passage {surfaced.rank} is the best one "
+            "that does.")
+
+
 def render_ask(engine: Engine) -> None:
     sources, k = render_filters(engine)
     question = st.query_params.get("q", "")
@@ -108,6 +113,8 @@ def render_ask(engine: Engine) -> None:
         st.html(read_as_html(notes))
     if answer.coverage.state == PARTLY:
         st.info(f"**Only part of this is covered.** {md_escape(answer.coverage.reason)}")
+    if answer.surfaced is not None:
+        st.info(md_escape(surfaced_note(answer.surfaced)), icon=":material/priority_high:")
     if answer.covered:
         count = f"{len(answer.hits)} passage{'s' if len(answer.hits) != 1 else ''}"
         st.markdown("##### What the sources say")

@@ -41,13 +41,18 @@ NOT_ENTAILMENT = -1  # two-way rows (RTE): either neutral or contradiction
 def settings(args: argparse.Namespace) -> dict:
     return {"seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
             "warmup": args.warmup, "weight_decay": 0.01, "max_length": MAX_LENGTH, "claims_repeat":
-            args.claims_repeat, "frozen": "word embeddings", "dropout": 0.1, "pooling": "mean"}
+            args.claims_repeat, "general_share": args.general_share, "init": str(args.init or ""),
+            "frozen": "word embeddings", "dropout": 0.1, "pooling": "mean"}
 
 
-def training_rows(split: data.Split, claims_repeat: int) -> list[Pair]:
+def training_rows(split: data.Split, claims_repeat: int, general_share: float = 1.0, seed: int = 0) -> list[Pair]:
+    rng = random.Random(seed)
     rows = []
     for pair in split.train:
-        rows.extend([pair] * (claims_repeat if pair.origin == "check-covid" else 1))
+        if pair.origin == "check-covid":
+            rows.extend([pair] * claims_repeat)
+        elif general_share >= 1.0 or rng.random() < general_share:
+            rows.append(pair)
     return rows
 
 
@@ -203,7 +208,7 @@ def train(args: argparse.Namespace) -> dict:
 
     started = time.time()
     split = data.build(seed=args.seed)
-    rows = training_rows(split, args.claims_repeat)
+    rows = training_rows(split, args.claims_repeat, args.general_share, args.seed)
     if args.limit:
         rows = random.Random(args.seed).sample(rows, min(args.limit, len(rows)))
         split = data.Split(split.train, {k: v[: args.limit // 4 or 1] for k, v in split.held_out.items()},
@@ -215,6 +220,10 @@ def train(args: argparse.Namespace) -> dict:
     lengths = [len(e.ids) for e in encoded]
     labels = [label_id(p.label) for p in rows]
     model = base_model()
+    if args.init:  # go on from trained weights (a second, shorter stage) instead of the bundled model's
+        from safetensors.torch import load_file
+
+        model.load_state_dict(load_file(str(args.init)))
     model.transformer.embeddings.word_embeddings.weight.requires_grad_(False)
     head = list(model.classifier.parameters())
     body = [p for n, p in model.named_parameters() if p.requires_grad and not n.startswith("classifier")]
@@ -297,6 +306,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--claims-repeat", type=int, default=3, help="times each Check-COVID pair is seen per epoch")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--limit", type=int, default=0, help="only this many training pairs (smoke tests)")
+    p.add_argument("--init", type=Path, default=None,
+                   help="start from these trained weights (model.safetensors) instead of the bundled model")
+    p.add_argument("--general-share", type=float, default=1.0,
+                   help="keep this share of the general and generated pairs (a seeded sample; the in-domain claims "
+                        "are always kept)")
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--checkpoint-every", type=int, default=200)
     return p

@@ -20,6 +20,7 @@ from indexer.ask.rerank import FEATURES, RerankModel, candidate_features, named_
 from indexer.ask.search import hybrid_rank
 from indexer.ask.sentences import SentenceVectors
 from indexer.ask.spelling import Speller
+from indexer.ask.surfacing import Surfaced, surface_rarest
 from indexer.ask.vocabulary import IndexVocabulary
 from indexer.config import Config, model_path
 from indexer.errors import ConfigError, IndexMismatch, IndexNotFound, NotAnIndex, SourceError
@@ -52,6 +53,7 @@ class Answer:
     hits: tuple[Hit, ...]
     understood: Understanding
     coverage: Coverage
+    surfaced: Surfaced | None = None  # the passage put where the reader sees it (ask/surfacing.py)
 
     def to_json(self) -> dict:
         return {
@@ -62,6 +64,7 @@ class Answer:
             "coverage_score": self.coverage.score,
             "understood": self.understood.to_json() | {"coverage": self.coverage.reason},
             "results": [_result(rank, hit) for rank, hit in enumerate(self.hits, 1)],
+            "surfaced": self.surfaced.to_json() if self.surfaced else None,
         }
 
 
@@ -187,7 +190,8 @@ class Engine:
         if self.config.covered_threshold is not None:
             model = replace(model, threshold=self.config.covered_threshold)
         coverage = judge(understood, evidence, model)
-        return Answer(understood.question, coverage.covered, tuple(hits[:k]), understood, coverage)
+        shown, surfaced = surface_rarest(hits, k, understood, self.vocabulary, self._passage_terms_list)
+        return Answer(understood.question, coverage.covered, tuple(shown), understood, coverage, surfaced)
 
     def examine(self, question: str, k: int | None = None, sources: Iterable[str] | None = None
                 ) -> tuple[Understanding, list[Hit], Evidence]:

@@ -85,13 +85,16 @@ class Understanding:
         return tuple(dict.fromkeys(names))
 
     def notes(self) -> list[str]:
-        """One line per thing worth telling the user: 'Xanax → alprazolam (a benzodiazepine)'."""
+        """One line per thing worth telling the user, only when it teaches them something: a brand or other name
+        read as its generic ('Xanax → alprazolam (a benzodiazepine)'), a correction, a drug the sources speak of
+        only through its class ('sertraline (an SSRI)'), a class asked about. A drug named as itself that the
+        sources name too ('ketamine' in a corpus about ketamine) gets no note."""
         out = [f"{c.original} → {c.corrected}" for c in self.corrections]
         for drug in self.drugs:
             described = f" ({', '.join(c.singular for c in drug.classes)})" if drug.classes else ""
             if fold(drug.mention) != drug.generic:
                 out.append(f"{drug.mention} → {drug.generic}{described}")
-            elif described:
+            elif described and not drug.named:
                 out.append(f"{drug.mention}{described}")
         out.extend(f"asked about {c.ref.name}" for c in self.classes)
         if self.unmatched:

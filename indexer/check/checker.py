@@ -53,6 +53,7 @@ class SentenceEvidence:
     near_copy: bool = False  # close enough word for word to be "changed"
     changes: tuple = ()  # the near copy's word changes (diff.py)
     closest_cosine: float = 0.0
+    context: int = -1  # the run of the near copy's span with the sentence before it (its pronouns' referents)
     assessed: list[Assessment] = field(default_factory=list)  # candidates, best first
     judged: dict[int, tuple[float, float]] = field(default_factory=dict)  # span -> (entailment, contradiction)
 
@@ -62,8 +63,9 @@ class SentenceEvidence:
         ones = [a.span for a in self.assessed if single[a.span]][:sentences]
         more = [a.span for a in self.assessed if not single[a.span]][:runs]
         spans = ones + more
-        if self.near_copy and self.closest not in spans:
-            spans.append(self.closest)
+        for n in (self.closest, self.context) if self.near_copy else ():
+            if n >= 0 and n not in spans:
+                spans.append(n)
         return spans
 
 
@@ -72,14 +74,17 @@ class WordingChecker:
     the word tables, the meaning rules and the entailment model. Read-only after it is made; safe to share."""
 
     def __init__(self, spans: SpanIndex, embedder, words: WordTables, model: EntailmentModel,
-                 thresholds: Thresholds | None = None) -> None:
+                 thresholds: Thresholds | None = None, judged: tuple[int, int] = (JUDGED_SINGLE, JUDGED_RUNS)) -> None:
         self.spans = spans
         self.embedder = embedder
         self.words = words
         self.model = model
         self.thresholds = thresholds or Thresholds.load()
+        self.judged = judged  # candidate sentences and runs the model reads per draft sentence
         self.rules = MeaningRules(spans.drug_spans, words.opposition)
         self.evidence = EvidenceFinder(spans, words)
+        # a sentence -> the run of it with the sentence before it (two sentences of one paragraph ending there)
+        self.with_previous = {(s.source_id, s.end): n for n, s in enumerate(spans.spans) if s.sentences == 2}
 
     @classmethod
     def for_engine(cls, engine, thresholds: Thresholds | None = None,
@@ -123,12 +128,14 @@ class WordingChecker:
         if e.near_copy:
             span = index.spans[e.closest]
             e.changes = tuple(diff(draft, tokens, index.texts[span.source_id], index.tokens[e.closest], self.rules))
+            if span.sentences == 1:
+                e.context = self.with_previous.get((span.source_id, span.end), -1)
         own = set(terms(e.text))
         e.assessed = [self.evidence.assess(draft, tokens, own, n, float(cosines[n]))
                       for n in self.evidence.candidates(own, cosines)]
 
     def _judge(self, found: Sequence[SentenceEvidence]) -> None:
-        wanted = [(e, n) for e in found for n in e.pairs(self.spans.single)]
+        wanted = [(e, n) for e in found for n in e.pairs(self.spans.single, *self.judged)]
         probs = self.model.judge([(self.spans.spans[n].text, e.text) for e, n in wanted])
         for (e, n), p in zip(wanted, probs, strict=True):
             e.judged[n] = (float(p[0]), float(p[2]))

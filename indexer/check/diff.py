@@ -56,7 +56,8 @@ class Change:
     draft: str
     source: str
     meaning: bool
-    reasons: tuple[str, ...] = ()  # "number", "negation", "hedge", "drug", "antonym", "direction", "quantifier"
+    reasons: tuple[str, ...] = ()  # "number", "negation", "hedge", "drug", "name", "antonym", "direction",
+    # "quantifier", and "entailment" (the entailment model, `decide.py`)
     draft_start: int = 0  # offsets of the changed words in the draft and in the source file
     draft_end: int = 0
     source_start: int = 0
@@ -147,11 +148,21 @@ def diff(draft: str, draft_tokens: list[Token], source: str, source_tokens: list
             continue
         d, s = draft_tokens[j1:j2], source_tokens[i1:i2]
         reasons = rules.reasons(d, s, set().union(*draft_drugs[j1:j2]), set().union(*source_drugs[i1:i2]))
+        if "drug" not in reasons and _names(d, draft, j1) and _names(s, source, i1) and \
+                _names(d, draft, j1) != _names(s, source, i1):
+            reasons = (*reasons, "name")  # one place, person or body named for another
         d_start, d_end = _extent(d, draft_tokens, j1)
         s_start, s_end = _extent(s, source_tokens, i1)
         changes.append(Change(KINDS[op], draft[d_start:d_end], source[s_start:s_end], bool(reasons), reasons,
                               d_start, d_end, s_start, s_end))
     return changes
+
+
+def _names(tokens: list[Token], text: str, first: int) -> frozenset[str]:
+    """The capitalised words of a run of tokens (names of places, people, bodies), leaving out a sentence's first
+    word, whose capital says nothing."""
+    return frozenset(t.key for n, t in enumerate(tokens, first)
+                     if n > 0 and t.is_word and text[t.start].isupper() and not t.key.isdigit())
 
 
 def _extent(tokens: list[Token], all_tokens: list[Token], index: int) -> tuple[int, int]:

@@ -8,7 +8,8 @@ are then called per sentence.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -16,13 +17,16 @@ from indexer.check.align import Alignment, align
 from indexer.check.conflict import find_conflicts
 from indexer.check.diff import Change, MeaningRules, Token
 from indexer.check.numbers import added_numbers
+from indexer.check.polarity import polarity
 from indexer.check.spans import SpanIndex
 from indexer.lexicon.words import WordTables
 from indexer.text.tokens import STOPWORDS
 
-DENSE_DEPTH = 20  # spans taken by cosine
-LEXICAL_DEPTH = 20  # spans taken by shared rare terms
-KEEP = 8  # spans aligned and assessed, best by cosine + term_weight × share
+DENSE_DEPTH = 20  # spans of each kind (single sentences, runs) taken by cosine
+LEXICAL_DEPTH = 20  # ... and by shared rare terms
+KEEP_SINGLE = 6  # single sentences aligned and assessed, best by cosine + term_weight × share
+KEEP_RUNS = 2  # runs of two or three sentences aligned and assessed (runs overlap: without their own quota,
+# the runs around one good sentence would crowd every other sentence out)
 TERM_WEIGHT = 0.5
 SWAP_COVERAGE = 0.8
 
@@ -38,6 +42,13 @@ class Assessment:
     added_numbers: int  # numbers the sentence states and the span does not
     new_drugs: bool  # the sentence names a drug or class the span (and its source's title) does not
     conflicts: tuple[Change, ...]
+    polarity: Mapping[str, float] = field(default_factory=dict)  # `polarity.polarity()` of the sentence and span
+
+    def leans_otherwise(self) -> bool:
+        """Whether, counting negations, the sentence and the span lean opposite ways (a rise against a fall,
+        benefit against harm, an odd number of negations on one side only)."""
+        p = self.polarity
+        return bool(p.get("sign_clash") or p.get("direction_clash") or p.get("negation_mismatch"))
 
     def reasons(self) -> set[str]:
         return {r for c in self.conflicts for r in c.reasons}
@@ -61,20 +72,25 @@ class EvidenceFinder:
         weight = {t: self.index.idf.get(t, self.index.max_idf) for t in own}
         return sum(weight[t] for t in own & self.index.terms[n]) / sum(weight.values())
 
-    def candidates(self, own: set[str], cosines: np.ndarray, keep: int = KEEP) -> list[int]:
-        """The spans (not headings) nearest by cosine or by shared rare terms, best first by
+    def candidates(self, own: set[str], cosines: np.ndarray, singles: int = KEEP_SINGLE,
+                   runs: int = KEEP_RUNS) -> list[int]:
+        """The spans (not headings) nearest by cosine or by shared rare terms — the best `singles` single sentences
+        and the best `runs` runs, each kind pooled and ranked on its own — best first by
         cosine + TERM_WEIGHT × share."""
-        claims = np.where(self.index.claims, cosines, -np.inf)
-        dense = [int(n) for n in np.argsort(-claims)[: min(DENSE_DEPTH, int(self.index.claims.sum()))]]
+        index = self.index
         scores: dict[int, float] = {}
         for term in own:
-            weight = self.index.idf.get(term, self.index.max_idf)
+            weight = index.idf.get(term, index.max_idf)
             for n in self.postings.get(term, ()):
                 scores[n] = scores.get(n, 0.0) + weight
-        lexical = sorted(scores, key=lambda n: (-scores[n], self.index.spans[n].sentences))[:LEXICAL_DEPTH]
-        pool = dict.fromkeys(dense + lexical)
-        ranked = sorted(pool, key=lambda n: -(float(cosines[n]) + TERM_WEIGHT * self.share(own, n)))
-        return ranked[:keep]
+        out: list[int] = []
+        for wanted, keep in ((index.single, singles), (index.claims & ~index.single, runs)):
+            kind = np.where(wanted, cosines, -np.inf)
+            dense = [int(n) for n in np.argsort(-kind)[: min(DENSE_DEPTH, int(wanted.sum()))]]
+            lexical = sorted((n for n in scores if wanted[n]), key=lambda n: (-scores[n], n))[:LEXICAL_DEPTH]
+            pool = dict.fromkeys(dense + lexical)
+            out += sorted(pool, key=lambda n: -(float(cosines[n]) + TERM_WEIGHT * self.share(own, n)))[:keep]
+        return sorted(out, key=lambda n: -(float(cosines[n]) + TERM_WEIGHT * self.share(own, n)))
 
     def word_weight(self, word: str) -> float:
         return self.index.word_idf.get(word, self.index.max_idf)
@@ -91,7 +107,8 @@ class EvidenceFinder:
         conflicts = find_conflicts(alignment, draft, source_text, self.lexicon,
                                    lambda a: self._drug_swap(a, draft, source_text, sentence, n, missing))
         return Assessment(n, cosine, self.share(own, n), alignment.coverage(self.word_weight),
-                          added_numbers(alignment, self.lexicon.units), new_drugs, conflicts)
+                          added_numbers(alignment, self.lexicon.units), new_drugs, conflicts,
+                          polarity(alignment, self.lexicon))
 
     def _drug_swap(self, alignment: Alignment, draft: str, source_text: str, sentence: str,
                    n: int, missing: set[str]) -> tuple[list[int], list[int]] | None:

@@ -28,30 +28,32 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.errors import IndexerError, IndexMismatch, IndexNotFound
+from indexer.errors import IndexMismatch, IndexNotFound
 from indexer.index import folder
 from indexer.index.dense import DenseIndex
 from indexer.index.folder import FORMAT_VERSION, MANIFEST, MARKER, REBUILD, current_build_id, version_dir
 from indexer.index.lexical import LexicalIndex
 from indexer.index.lock import LOCK, build_lock
+from indexer.index.parts import (  # re-exported: readers of single parts of the live version
+    PASSAGE_SENTENCES,
+    SPAN_KEYS,
+    SPAN_VECTORS,
+    lexicon_path,
+    load_passage_sentences,
+    load_span_vectors,
+)
 from indexer.ingest.sources import Source, display_path
 from indexer.types import CorpusInfo, Manifest, ModelInfo, Passage, SourceRecord
 
 log = logging.getLogger(__name__)
 
 VECTOR_KEYS = "vector_keys.json"
-# The wording check's candidate spans (every sentence and run of two or three), embedded at build time: their
-# vectors and the SHA-256 of each span's text. Memory-mapped: `check` reads them, and `ask` the rows of the
-# sentences of its candidate passages (below).
-SPAN_VECTORS = "span_vectors.npy"
-SPAN_KEYS = "span_keys.json"
-# Which span vectors are the sentences of each passage ((passage, span) pairs, `span_vectors.passage_sentences`):
-# `ask` ranks a passage by its closest sentence. Memory-mapped; an index without it ranks on passages alone.
-PASSAGE_SENTENCES = "passage_sentences.npy"
 FILES = ("manifest.json", "sources.json", "passages.jsonl", "vocabulary.json", "dense.faiss", "vector_keys.json",
          "bm25", SPAN_VECTORS, SPAN_KEYS)
 LOAD_ATTEMPTS = 3  # a build may switch versions while a reader loads: it then reads the new one
-__all__ = ["FORMAT_VERSION", "LOCK", "MANIFEST", "MARKER", "SourceRecord", "current_build_id", "version_dir"]
+__all__ = ["FORMAT_VERSION", "LOCK", "MANIFEST", "MARKER", "PASSAGE_SENTENCES", "SPAN_KEYS", "SPAN_VECTORS",
+           "SourceRecord", "current_build_id", "lexicon_path", "load_passage_sentences", "load_span_vectors",
+           "version_dir"]
 
 
 def source_record(source: Source, passages: int, heading: str | None = None) -> SourceRecord:
@@ -265,44 +267,6 @@ def read_sources(directory: Path) -> list[SourceRecord]:
     except (OSError, ValueError, TypeError) as e:
         raise IndexMismatch(f"The index at {shown} has a corrupt or missing sources.json ({type(e).__name__}). "
                             f"{REBUILD}") from e
-
-
-def load_passage_sentences(directory: Path) -> tuple[np.ndarray, np.ndarray]:
-    """The live version's span vectors and the (passage, span) pairs of its passages' sentences, both
-    memory-mapped. IndexMismatch when they are missing or do not match."""
-    shown = display_path(directory)
-    folder_path = version_dir(directory)
-    try:
-        pairs = np.load(folder_path / PASSAGE_SENTENCES, mmap_mode="r", allow_pickle=False)
-        matrix = np.load(folder_path / SPAN_VECTORS, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError) as e:
-        raise IndexMismatch(f"The index at {shown} has no readable sentence map ({type(e).__name__}). {REBUILD}") from e
-    if pairs.ndim != 2 or pairs.shape[1] != 2 or matrix.ndim != 2 or (len(pairs) and pairs[:, 1].max() >= len(matrix)):
-        raise IndexMismatch(f"The sentence map of the index at {shown} does not match its span vectors. {REBUILD}")
-    return matrix, pairs
-
-
-def load_span_vectors(directory: Path) -> tuple[list[str], np.ndarray]:
-    """The live version's span keys and vectors (memory-mapped). IndexMismatch when they are missing or do not
-    match."""
-    shown = display_path(directory)
-    folder_path = version_dir(directory)
-    try:
-        keys = json.loads((folder_path / SPAN_KEYS).read_text(encoding="utf-8"))
-        matrix = np.load(folder_path / SPAN_VECTORS, mmap_mode="r", allow_pickle=False)
-    except (OSError, ValueError) as e:
-        raise IndexMismatch(f"The index at {shown} has no readable span vectors ({type(e).__name__}). {REBUILD}") from e
-    if not isinstance(keys, list) or matrix.ndim != 2 or len(keys) != len(matrix):
-        raise IndexMismatch(f"The span vectors of the index at {shown} are inconsistent. {REBUILD}")
-    return keys, matrix
-
-
-def lexicon_path(directory: Path) -> Path | None:
-    """Where the live version keeps the exported drug-name dictionary (None when there is no index)."""
-    try:
-        return version_dir(directory) / "drug_names.json"
-    except IndexerError:
-        return None
 
 
 def check_manifest(manifest: dict, shown: str, model_name: str, dimension: int | None) -> None:

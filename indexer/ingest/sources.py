@@ -1,24 +1,47 @@
-"""Sources: the article files of a corpus folder, read verbatim, with the metadata from `sources.toml`."""
+"""Sources: the article files of a corpus folder, read verbatim, with the metadata from `sources.toml`.
+
+Which files of the folder are read, and opening one without following a link, are in `corpus_folder.py`; the
+checksums of the corpus files and which of them changed between two readings, in `checksums.py` (both names are
+importable from here too)."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
-import stat
 import tomllib
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from indexer.errors import SourceError
+from indexer.ingest.checksums import (
+    changed_files,
+    corpus_changes,
+    corpus_checksums,
+    file_sha256,
+    metadata_checksum,
+    sha256_bytes,
+)
+from indexer.ingest.corpus_folder import (
+    METADATA_FILE,
+    SUFFIXES,
+    corpus_entries,
+    corpus_files,
+    open_no_follow,
+    outside_corpus,
+)
+
+__all__ = [
+    "MAX_SOURCE_BYTES", "METADATA_FILE", "NO_ENTRY", "SHOWN_NO_ENTRY", "SUFFIXES", "Corpus", "SkippedFile", "Source",
+    "UnusableFile", "changed_files", "check_corpus_folder", "citation_path", "corpus_changes", "corpus_checksums",
+    "corpus_entries", "corpus_files", "display_path", "file_sha256", "first_line", "load_corpus", "metadata_checksum",
+    "open_no_follow", "outside_corpus", "parse_metadata", "read_bytes", "read_metadata", "read_metadata_with_checksum",
+    "read_source", "refused_links", "sha256_bytes", "source_of", "warning_lines",
+]
 
 log = logging.getLogger(__name__)
 
-METADATA_FILE = "sources.toml"
 NO_ENTRY = f"no entry in {METADATA_FILE}"
 SHOWN_NO_ENTRY = 3  # files without an entry named one by one in `warning_lines`; the rest are counted
-SUFFIXES = (".txt", ".md")
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 
 
@@ -106,86 +129,15 @@ def citation_path(path: Path) -> str:
     return f"{path.parent.name}/{path.name}"
 
 
-def sha256_bytes(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _candidates(directory: Path) -> list[Path]:
-    return sorted(p for p in Path(directory).iterdir() if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
-
-
-def outside_corpus(path: Path, directory: Path) -> str:
-    """Why a corpus entry must not be read ("" when it may): a symbolic link, or a file outside the folder."""
-    if path.is_symlink():
-        return "it is a symbolic link"
-    try:
-        path.resolve().relative_to(Path(directory).resolve())
-    except (ValueError, OSError):
-        return "it is outside the corpus folder"
-    return ""
-
-
-def corpus_files(directory: Path) -> list[Path]:
-    """The files of a corpus folder that are indexed, in a stable order. Symbolic links are never followed."""
-    return [p for p in _candidates(directory) if not outside_corpus(p, directory) and p.is_file()]
-
-
 def refused_links(directory: Path) -> list[SkippedFile]:
     """The .txt/.md entries of a corpus folder that are symbolic links (or lead outside it): never read."""
     out = []
-    for path in _candidates(directory):
+    for path in corpus_entries(directory):
         why = outside_corpus(path, directory)
         if why:
             out.append(SkippedFile(path, f"Skipped {citation_path(path)}: {why}; only files inside the corpus folder "
                                          "are read. Copy the article itself into the folder."))
     return out
-
-
-def file_sha256(path: Path) -> str:
-    """Checksum of a file's bytes ("" when it cannot be read), without following a symbolic link."""
-    try:
-        with open_no_follow(path) as f:
-            return hashlib.file_digest(f, "sha256").hexdigest()
-    except OSError:
-        return ""
-
-
-def open_no_follow(path: Path):
-    """Open a file for reading in binary, refusing a symbolic link (even one swapped in after a check)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise IsADirectoryError(f"{path} is not a regular file")
-        return os.fdopen(fd, "rb")
-    except BaseException:
-        os.close(fd)
-        raise
-
-
-def corpus_checksums(directory: Path) -> dict[str, str]:
-    """Checksum of every indexable file, without decoding them: cheap enough to run on every start."""
-    return {p.name: file_sha256(p) for p in corpus_files(directory)}
-
-
-def metadata_checksum(directory: Path) -> str:
-    path = Path(directory) / METADATA_FILE
-    return file_sha256(path) if path.is_file() else ""
-
-
-def changed_files(before: Mapping[str, str], now: Mapping[str, str]) -> dict[str, str]:
-    """The files whose checksum differs between two readings of a corpus folder ({file name: checksum}), by
-    name: "added" (only in `now`), "removed" (only in `before`) or "changed"."""
-    return {name: "added" if name not in before else "removed" if name not in now else "changed"
-            for name in sorted(set(before) | set(now)) if before.get(name) != now.get(name)}
-
-
-def corpus_changes(directory: Path, files: Mapping[str, str], metadata_sha256: str) -> dict[str, str]:
-    """What differs in the corpus folder now from a reading of it (its files' checksums and sources.toml's):
-    `changed_files`, then sources.toml as "changed" when it did."""
-    changes = changed_files(files, corpus_checksums(directory))
-    if metadata_checksum(directory) != metadata_sha256:
-        changes[METADATA_FILE] = "changed"
-    return changes
 
 
 def check_corpus_folder(directory: Path) -> None:

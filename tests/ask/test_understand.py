@@ -19,6 +19,14 @@ def test_brand_name_resolves_to_generic_and_class(read):
     assert "benzodiazepine" in understood.expansions
 
 
+def test_a_name_is_explained_only_when_that_teaches_the_reader_something(read):
+    named = read("Does ketamine interact with alcohol?")
+    assert [d.generic for d in named.drugs] == ["ketamine"] and named.drugs[0].named
+    assert not [n for n in named.notes() if n.startswith("ketamine")]  # the sources name it: nothing to teach
+    through_class = read("sertraline and ketamine")
+    assert any(n.startswith("sertraline (") for n in through_class.notes())  # known here only as an SSRI
+
+
 @pytest.mark.parametrize(
     "question, expansion",
     [

@@ -348,7 +348,7 @@ def test_the_page_answers_from_an_index_rebuilt_elsewhere(monkeypatch, tmp_path)
 
 def loopback_as_the_web(monkeypatch) -> None:
     """The local test server stands in for a public web site (the page refuses loopback addresses otherwise)."""
-    monkeypatch.setattr("indexer.ingest.convert.fetch.is_public_address", lambda ip: True)
+    monkeypatch.setattr("indexer.ingest.convert.addresses.is_public_address", lambda ip: True)
 
 
 def test_a_source_is_added_by_url_and_removed_in_the_sources_view(monkeypatch, tmp_path, site):

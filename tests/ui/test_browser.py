@@ -18,7 +18,7 @@ import pytest
 
 from indexer.access import hash_password
 from tests.conftest import CORPUS, REPO
-from tests.ingest.convert.builders import leaflet_pdf, word_docx
+from tests.ingest.convert.builders import leaflet_pdf, table_pdf
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -67,14 +67,18 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def added_server(tmp_path_factory):
-    """The page over a corpus copy to which a Word file (with a table) and a PDF leaflet (with a bullet list) were
+    """The page over a corpus copy to which a PDF with a ruled table and a PDF leaflet (with a bullet list) were
     added with `python -m indexer add`, as an editor would; yields the address and the corpus folder."""
     root = tmp_path_factory.mktemp("browser-added")
     shutil.copytree(CORPUS, root / "corpus")
-    (root / "doses.docx").write_bytes(word_docx(title="Ketamine doses and routes"))
+    (root / "doses.pdf").write_bytes(table_pdf(
+        [("Route", "Dose"), ("Intravenous", "0.5 mg/kg"), ("Nasal spray | esketamine", "56 or 84 mg")],
+        title="Ketamine doses and routes", heading="Doses | routes",
+        before="Ketamine is given into a vein or as a nasal spray, in these doses:",
+        after="Your care team will check your blood pressure after each dose."))
     (root / "leaflet.pdf").write_bytes(leaflet_pdf(title="Ketamine Injection leaflet"))
     env = os.environ | {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    done = subprocess.run([sys.executable, "-m", "indexer", "add", str(root / "doses.docx"), str(root / "leaflet.pdf"),
+    done = subprocess.run([sys.executable, "-m", "indexer", "add", str(root / "doses.pdf"), str(root / "leaflet.pdf"),
                            "--corpus", str(root / "corpus"), "--index", str(root / "index")],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
@@ -257,7 +261,7 @@ def added_source(corpus: Path, original: str) -> tuple[str, str]:
 def test_back_restores_each_view_and_added_sources_keep_their_tables(added_server, browser):
     """One press of Back after "Show in source" shows the answer; Back after opening a citation of the wording
     check shows the draft and its report; the question box is focused on load, grows with a long question and
-    asks on Enter; an added Word file's table is a table with the cited cells marked, a PDF's bullets a list."""
+    asks on Enter; an added PDF's table is a table with the cited cells marked, a PDF's bullets a list."""
     server, corpus = added_server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 1100})
@@ -329,8 +333,9 @@ def test_back_restores_each_view_and_added_sources_keep_their_tables(added_serve
     assert page.locator(".ck-draft").inner_text().startswith(BENZO)
     page.screenshot(path=str(ARTIFACTS / "check-after-back.png"), full_page=True)
 
-    # An added Word file's table, opened at a citation that spans cells: a table, the cited characters marked.
-    source_id, text = added_source(corpus, "doses.docx")
+    # An added PDF's table, opened at a citation that spans cells: a table, the cited characters marked.
+    source_id, text = added_source(corpus, "doses.pdf")
+    assert "| Route | Dose |\n| --- | --- |\n| Intravenous | 0.5 mg/kg |\n" in text, "the PDF's table is a Markdown table"
     start, end = text.index("Intravenous"), text.index("56 or 84 mg") + len("56 or 84 mg")
     page.goto(f"{server}/?{urlencode({'source': source_id, 'start': start, 'end': end})}")
     first = page.locator(".qa-doc table td mark#qa-cited")
@@ -341,7 +346,7 @@ def test_back_restores_each_view_and_added_sources_keep_their_tables(added_serve
     marks = page.locator(".qa-doc table td mark")
     assert marks.all_inner_texts() == ["Intravenous", "0.5 mg/kg", "Nasal spray | esketamine", "56 or 84 mg"]
     assert page.locator(".qa-doc table th").all_inner_texts() == ["Route", "Dose"]
-    assert "|---" not in page.locator(".qa-doc").inner_text()
+    assert "|---" not in page.locator(".qa-doc").inner_text() and "| ---" not in page.locator(".qa-doc").inner_text()
     top, bottom, height = first.evaluate(
         "m => { const r = m.getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight]; }")
     assert top >= 0 and bottom <= height, "the cited cells are scrolled into view"

@@ -12,7 +12,7 @@ from indexer import Config, build_index
 from indexer.check.checker import check
 from tests.conftest import CORPUS
 from tests.fakes import FakeEmbedder
-from ui.check import draft_html, sentence_html, source_link
+from ui.check_html import draft_html, sentence_html, source_link
 
 BENZO = "Benzodiazepine is okay when taken in moderate doses, but the higher the dose, the worse its effects are."
 DRAFT = f"{BENZO} {BENZO.replace('moderate', 'high')} Patients should drink two liters of water before <b>each</b> infusion."

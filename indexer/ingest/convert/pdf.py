@@ -1,13 +1,23 @@
-"""PDF leaflets and prescribing information as Markdown: whole paragraphs, headings where the type shows
-them, bullets as list items, without running headers, footers and page numbers. The page count is checked
-(`limits.max_pdf_pages`) before any text is read, and again as pages are read."""
+r"""PDF leaflets and prescribing information as Markdown: whole paragraphs, headings where the type shows
+them, bullets as list items, tables as Markdown tables, without running headers, footers and page numbers. The
+page count is checked (`limits.max_pdf_pages`) before any text is read, and again as pages are read.
+
+Tables (`pdf_tables`): a ruled table (cell borders drawn as lines or rectangles) is found by pdfplumber's
+`find_tables()` ("lines" strategy) on each page that draws anything; an unruled one only where its rows leave no
+doubt: three or more rows of text, each of the same number of pieces at shared column positions, with no line
+beside them that could be a wrapped or empty cell, no column of bullets or list numbers, and not every column
+running text (a page set in two columns is never a table). Every character goes into the cell that holds its
+centre, so a table's words are in its cells and not in the paragraphs around it. A table is one block in the
+page's reading order, written as a pipe table (`| --- |` under the header row, one line per row, a cell's line
+breaks joined with a space, `|` escaped as `\|`); a table that goes on over a page under the same header row is
+one table. Not found: unruled tables whose cells wrap or are empty, tables drawn as an image."""
 
 from __future__ import annotations
 
 import io
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 
 import pypdf
@@ -19,6 +29,7 @@ from indexer.ingest.convert.joining import join_lines
 from indexer.ingest.convert.limits import Limits, check_chars, check_pages, current
 from indexer.ingest.convert.markdown import heading, join_blocks, squash
 from indexer.ingest.convert.pdf_lines import Line, body_size, read_lines, remove_page_furniture
+from indexer.ingest.convert.pdf_tables import pipe_table
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +44,14 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 
 @dataclass
 class _Block:
-    kind: str  # "heading", "paragraph", "bullet" or "number"
+    kind: str  # "heading", "paragraph", "bullet", "number" or "table"
     lines: list[Line]
     text: str
     level: int = 0
     number: str = ""
     marker_x0: float = 0.0  # where a list item's bullet or number is
     depth: int = 0
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # a table's cells, the header first
 
 
 def convert_pdf(data: bytes, name: str, *, url: str = "", limits: Limits | None = None) -> Converted:
@@ -107,6 +119,15 @@ def _blocks(pages: list[list[Line]]) -> list[_Block]:
     blocks: list[_Block] = []
     bullet_glyph: Line | None = None
     for line in (line for page in pages for line in page):
+        if line.cells:
+            last = blocks[-1] if blocks else None
+            if last and last.kind == "table" and _continues_table(last, line):
+                last.rows += line.cells[1:]  # a table continued on the next page under its header again
+                last.lines.append(line)
+            else:
+                blocks.append(_Block("table", [line], line.text, rows=list(line.cells)))
+            bullet_glyph = None
+            continue
         if _BULLET_ONLY.match(line.text):
             bullet_glyph = line  # a bullet set apart from its text: the next line is the item
             continue
@@ -135,6 +156,11 @@ def _blocks(pages: list[list[Line]]) -> list[_Block]:
     _demote_long_headings(blocks)
     _nest_items(blocks)
     return blocks
+
+
+def _continues_table(table: _Block, line: Line) -> bool:
+    """`line`, a table, goes on with `table` from the page before: nothing between them, the same header."""
+    return line.page == table.lines[-1].page + 1 and line.cells[0] == table.rows[0]
 
 
 def _heading_level(line: Line, body: float, large: list[float]) -> int:
@@ -222,6 +248,8 @@ def _render(blocks: list[_Block]) -> list[str]:
             out.append(heading(block.level, block.text))
         elif block.kind == "paragraph":
             out.append(squash(block.text))
+        elif block.kind == "table":
+            out.append(pipe_table(block.rows))
         else:
             marker = f"{block.number}." if block.kind == "number" else "-"
             indents = indents[: block.depth]

@@ -153,6 +153,83 @@ def placed_text_pdf(pieces: list[tuple[float, float, float, str]]) -> bytes:
     return bytes(pdf.output())
 
 
+DOSE_TABLE = [("Dose", "Age", "Frequency"), ("0.5 mg/kg", "Adults", "Once a week"),
+              ("1 mg/kg", "Children", "Twice a week"), ("2 mg/kg", "Over 65", "Once a month")]
+
+
+def table_pdf(rows: list[tuple[str, ...]] | None = None, *, ruled: bool = True, title: str = "",
+              heading: str = "", before: str = "The table below gives the usual doses of ketamine.",
+              after: str = "Your doctor may change the dose after the first treatment.", frame: bool = False) -> bytes:
+    """One page: a title and a heading (when given), a paragraph, a table (fpdf2's, with its borders drawn, or
+    none), another paragraph; with `frame`, a rectangle drawn around it all. A cell's "\n" is a line break inside
+    the cell; the first row is the header."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_creation_date(datetime(2024, 1, 1, tzinfo=UTC))
+    pdf.set_margins(56, 56)
+    pdf.add_page()
+    if frame:
+        pdf.rect(30, 30, 535, 780)
+    if title:
+        pdf.set_font("Helvetica", style="B", size=18)
+        pdf.multi_cell(0, 24, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(8)
+    if heading:
+        pdf.set_font("Helvetica", style="B", size=14)
+        pdf.multi_cell(0, 18, heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 14, before, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(12)
+    with pdf.table(rows or DOSE_TABLE, borders_layout="ALL" if ruled else "NONE", width=440, align="LEFT",
+                   line_height=14, first_row_as_headings=True):
+        pass
+    pdf.ln(16)
+    pdf.multi_cell(0, 14, after, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+TWO_COLUMNS = [
+    "Ketamine has been used as an anaesthetic for more than fifty years. At lower doses it relieves pain and, "
+    "given slowly into a vein, it can lift the mood of people whose depression has not responded to other "
+    "treatments. Its effect on mood starts within hours and lasts for days.",
+    "How ketamine works is still being studied. It blocks a receptor for glutamate in the brain, and this seems "
+    "to start the growth of new connections between nerve cells. The connections may explain why the effect "
+    "outlasts the drug itself.",
+    "Side effects are common during an infusion but short: a feeling of being detached, dizziness, nausea and a "
+    "rise in blood pressure. They usually pass within an hour of the end of the infusion, and a nurse watches "
+    "you until they do.",
+    "Tell your doctor about every medicine you take. Some sedatives blunt the effect of ketamine, and some "
+    "medicines for blood pressure may need to be timed around the infusion. Bring a list of your medicines to "
+    "the first appointment.",
+]
+
+
+def two_column_pdf(*, gutter: float = 24, align: str = "J") -> bytes:
+    """An article page: a title across the page, then four paragraphs set in two columns of 10 pt text (`align`
+    "J" justified, "L" ragged right), the columns' lines on the same baselines (what a table's rows look like, if
+    anything does)."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4", unit="pt")
+    pdf.set_creation_date(datetime(2024, 1, 1, tzinfo=UTC))
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", style="B", size=18)
+    pdf.set_xy(56, 56)
+    pdf.cell(0, 24, "Ketamine for depression: what to expect")
+    width = (595 - 2 * 56 - gutter) / 2
+    pdf.set_font("Helvetica", size=10)
+    for column, paragraphs in enumerate((TWO_COLUMNS[:2], TWO_COLUMNS[2:])):
+        pdf.set_left_margin(56 + column * (width + gutter))
+        pdf.set_xy(56 + column * (width + gutter), 100)
+        for paragraph in paragraphs:
+            pdf.multi_cell(width, 13, paragraph, align=align, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(13)
+    return bytes(pdf.output())
+
+
 def image_only_pdf() -> bytes:
     """A page with a drawn rectangle and no text at all: what a scan without OCR looks like to a parser."""
     from fpdf import FPDF

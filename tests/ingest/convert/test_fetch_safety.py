@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from indexer.errors import SourceError
-from indexer.ingest.convert import UrlFetcher, convert_input, convert_public_url, fetch
+from indexer.ingest.convert import UrlFetcher, convert_input, convert_public_url, pinned
 from indexer.ingest.convert.fetch import is_public_address
 from tests.conftest import Route
 
@@ -110,13 +110,13 @@ def names(monkeypatch) -> dict[str, list[str]]:
 def connections(monkeypatch, site) -> list[list]:
     """Every connection is made to the local test server instead; the addresses asked for are recorded."""
     asked: list[list] = []
-    real = fetch.open_connection
+    real = pinned.open_connection
 
     def to_site(addresses, deadline):
         asked.append(list(addresses))
         return real([(socket.AF_INET, ("127.0.0.1", port_of(site)))], deadline)
 
-    monkeypatch.setattr(fetch, "open_connection", to_site)
+    monkeypatch.setattr(pinned, "open_connection", to_site)
     return asked
 
 
@@ -182,14 +182,14 @@ def tls_site(tmp_path: Path, monkeypatch) -> Iterator[int]:
     cert, key = _self_signed("public.example")
     (tmp_path / "cert.pem").write_bytes(cert)
     (tmp_path / "key.pem").write_bytes(key)
-    real = fetch._tls_context
+    real = pinned._tls_context
 
     def trusting() -> ssl.SSLContext:
         context = real()
         context.load_verify_locations(cadata=cert.decode("ascii"))
         return context
 
-    monkeypatch.setattr(fetch, "_tls_context", trusting)
+    monkeypatch.setattr(pinned, "_tls_context", trusting)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
@@ -220,8 +220,8 @@ def tls_site(tmp_path: Path, monkeypatch) -> Iterator[int]:
 
 def test_https_is_verified_against_the_name_on_the_pinned_address(tls_site, names, monkeypatch):
     names["public.example"] = names["other.example"] = [PUBLIC_IP]
-    real = fetch.open_connection
-    monkeypatch.setattr(fetch, "open_connection",
+    real = pinned.open_connection
+    monkeypatch.setattr(pinned, "open_connection",
                         lambda addresses, deadline: real([(socket.AF_INET, ("127.0.0.1", tls_site))], deadline))
     assert UrlFetcher()("https://public.example/notes").body == b"secure text"
     with pytest.raises(SourceError, match=r"a secure connection could not be made"):
