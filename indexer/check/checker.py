@@ -34,10 +34,10 @@ from indexer.check.verdicts import (
     validate_draft,
 )
 from indexer.lexicon.words import WordTables, load_word_tables
-from indexer.text.tokens import terms
+from indexer.text.tokens import STOPWORDS, WORD, fold, terms
 
 JUDGED_SINGLE = 3  # candidate sentences the model reads per draft sentence ...
-JUDGED_RUNS = 1  # ... and runs of two or three sentences (besides a near copy's span)
+JUDGED_RUNS = 2  # ... and runs of two or three sentences (besides a near copy's span)
 
 
 @dataclass
@@ -54,6 +54,7 @@ class SentenceEvidence:
     changes: tuple = ()  # the near copy's word changes (diff.py)
     closest_cosine: float = 0.0
     context: int = -1  # the run of the near copy's span with the sentence before it (its pronouns' referents)
+    alike: frozenset[int] = frozenset()  # the near copy's changes that put a word for one of the same strength
     assessed: list[Assessment] = field(default_factory=list)  # candidates, best first
     judged: dict[int, tuple[float, float]] = field(default_factory=dict)  # span -> (entailment, contradiction)
 
@@ -130,6 +131,7 @@ class WordingChecker:
             e.changes = tuple(diff(draft, tokens, index.texts[span.source_id], index.tokens[e.closest], self.rules))
             if span.sentences == 1:
                 e.context = self.with_previous.get((span.source_id, span.end), -1)
+            e.alike = frozenset(k for k, c in enumerate(e.changes) if like_for_like(c, self.words))
         own = set(terms(e.text))
         e.assessed = [self.evidence.assess(draft, tokens, own, n, float(cosines[n]))
                       for n in self.evidence.candidates(own, cosines)]
@@ -139,6 +141,20 @@ class WordingChecker:
         probs = self.model.judge([(self.spans.spans[n].text, e.text) for e, n in wanted])
         for (e, n), p in zip(wanted, probs, strict=True):
             e.judged[n] = (float(p[0]), float(p[2]))
+
+
+def like_for_like(change, words: WordTables) -> bool:
+    """Whether a change puts one word for another of the same strength: both in one word class of
+    `WordTables` ("suggests" → "indicates", both hedges; "generally" → "usually", both partial) or synonyms, so a
+    reader could lift its flag when the source entails the sentence. "usually" → "always" (partial → universal) and
+    "extreme" → "mild" are not."""
+    draft = [w for w in WORD.findall(fold(change.draft)) if w not in STOPWORDS]
+    source = [w for w in WORD.findall(fold(change.source)) if w not in STOPWORDS]
+    if len(draft) != 1 or len(source) != 1:
+        return False
+    a, b = draft[0], source[0]
+    return bool(words.word_classes(a) & words.word_classes(b) or words.senses(a) & words.senses(b)
+                or words.lemmas(a) & words.lemmas(b)) and not words.opposite(a, b)
 
 
 def judged_candidates(e: SentenceEvidence) -> list[Judged]:

@@ -20,7 +20,9 @@ reading of its best candidate spans.
                  read as entailing it (`rule_conflict_entailment`) and which is at least as related to it as any
                  supporting span; or a hard conflict stands against the span that supports it best; or, with no
                  support, a span the sentence is about (`conflict_cosine`; its words link `conflict_coverage` of the
-                 sentence's) is read by the model as contradicting it (`contradiction`).
+                 sentence's) is read by the model as contradicting it (`contradiction`) and the words bear that out
+                 (a conflict the rules find, or the two leaning opposite ways, `polarity.py`): the model alone,
+                 against a span that is only on the same topic, makes no conflict.
     unsupported  none of the above: no span is cited.
 
 The thresholds are chosen on development data only (`python -m bench.fit_verdicts`, which writes
@@ -56,8 +58,9 @@ class Thresholds:
     rule_override: float = 0.99  # a span the word rules find in conflict supports the sentence only above this
     polarity_override: float = 0.95  # ... and one that leans the other way (`Assessment.leans_otherwise`)
     contradiction: float = 0.6  # a span contradicts the sentence
-    conflict_cosine: float = 0.5  # ... and is about the same thing
+    conflict_cosine: float = 0.55  # ... and is about the same thing
     conflict_coverage: float = 0.5  # ... it links this (rarity-weighted) share of the sentence's content words
+    conflict_support: float = 0.85  # a rule conflict needs cosine + term_weight × coverage this high
     rule_conflict_entailment: float = 0.5  # a rule conflict stands when the model's entailment is below this
     soft_entailment: float = 0.9  # a soft flag of a near copy is lifted when the model's entailment reaches this
     changed_entailment: float = 0.2  # a near copy the model's entailment is below this is not presented as said
@@ -193,7 +196,8 @@ def _contradicting(judged: list[Judged], index: SpanIndex, t: Thresholds) -> Jud
     """The span that most contradicts the sentence (a single sentence before a run when it contradicts it nearly
     as much), or None."""
     ok = [j for j in judged if j.contradiction >= t.contradiction and j.a.cosine >= t.conflict_cosine
-          and j.a.coverage >= t.conflict_coverage and j.contradiction > j.entailment]
+          and j.a.coverage >= t.conflict_coverage and j.contradiction > j.entailment
+          and (j.a.conflicts or j.a.leans_otherwise())]  # the words bear the model out
     if not ok:
         return None
     best = max(j.contradiction for j in ok)
@@ -210,7 +214,7 @@ def _rule_conflict(assessed: list[Assessment], judged: list[Judged], related: di
         return None
     best = max(related.values())
     ok = [j for j in judged if j.a.conflicts and related[j.a.span] >= best - t.conflict_margin
-          and j.a.cosine >= t.conflict_cosine
+          and j.a.cosine >= t.conflict_cosine and related[j.a.span] >= t.conflict_support
           and (j.entailment < t.rule_conflict_entailment or hard_changes(j.a))  # a hard conflict always stands
           and (not j.a.new_drugs or "drug" in j.a.reasons())]
     return max(ok, key=lambda j: (related[j.a.span], -j.entailment), default=None)
@@ -225,11 +229,12 @@ def _changed(e, index: SpanIndex, t: Thresholds) -> SentenceCheck:
     span = index.spans[e.closest]
     context = index.texts[span.source_id][max(0, span.start - CONTEXT_CHARS) : span.end].lower()
     changes = []
-    for c in e.changes:
+    for k, c in enumerate(e.changes):
         hard_reasons = set(c.reasons) & HARD_REASONS
-        if hard_reasons == {"drug"} and _names_a_referent(c, context):
-            hard_reasons = set()  # "It" → "Sertraline" where the source has just named sertraline: not a swap
-        soft = c.meaning and not hard_reasons
+        referent = hard_reasons == {"drug"} and _names_a_referent(c, context)
+        # "It" → "Sertraline" where the source has just named sertraline is not a swap; "suggests" → "indicates"
+        # puts a word for one of the same strength: both may be lifted when the model reads the span as entailing
+        soft = c.meaning and (referent or (not hard_reasons and k in e.alike))
         if soft and entailment >= t.soft_entailment:
             c = replace(c, meaning=False, reasons=())
         elif not c.meaning and entailment < t.changed_entailment and _says_something(c):

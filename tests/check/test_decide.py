@@ -26,8 +26,10 @@ def spans():
     return SimpleNamespace(spans=out, single=np.array([True, True, True, False]), texts={"s": TEXT})
 
 
-def assessment(span: int, cosine: float = 0.7, conflicts=(), added_numbers: int = 0, new_drugs: bool = False):
-    return Assessment(span, cosine, 0.5, 0.8, added_numbers, new_drugs, tuple(conflicts))
+def assessment(span: int, cosine: float = 0.7, conflicts=(), added_numbers: int = 0, new_drugs: bool = False,
+               leans: bool = False):
+    return Assessment(span, cosine, 0.5, 0.8, added_numbers, new_drugs, tuple(conflicts),
+                      {"sign_clash": 1.0} if leans else {})
 
 
 def evidence(text: str, assessed, judged, **kw) -> SentenceEvidence:
@@ -62,11 +64,13 @@ def test_an_entailed_paraphrase_with_a_hard_conflict_is_not_presented_as_support
     assert decide(drug, spans(), T, drug.text).verdict == "unsupported"
 
 
-def test_a_span_the_model_reads_as_contradicting_the_sentence_is_a_conflict():
-    e = evidence("Benzodiazepines are safe at any dose.", [assessment(0, 0.6), assessment(2, 0.7)],
+def test_a_span_the_model_reads_as_contradicting_the_sentence_is_a_conflict_when_the_words_bear_it_out():
+    e = evidence("Benzodiazepines are harmful at any dose.", [assessment(0, 0.6), assessment(2, 0.7, leans=True)],
                  {0: (0.05, 0.1), 2: (0.02, 0.9)})
     s = decide(e, spans(), T, e.text)
     assert s.verdict == "conflicts" and s.span.start == TEXT.index("Benzodiazepine") and s.contradiction == 0.9
+    topic_only = evidence(e.text, [assessment(0, 0.6), assessment(2, 0.7)], {0: (0.05, 0.1), 2: (0.02, 0.9)})
+    assert decide(topic_only, spans(), T, e.text).verdict == "unsupported"  # the model alone makes no conflict
 
 
 def test_a_rule_conflict_stands_only_when_the_model_does_not_read_the_span_as_entailing():
@@ -86,15 +90,27 @@ def test_nothing_entailing_or_contradicting_is_unsupported_with_the_best_reading
     assert (s.entailment, s.contradiction) == (0.3, 0.2)
 
 
-def near_copy(changes, judged: tuple[float, float], span: int = 1) -> SentenceEvidence:
+def near_copy(changes, judged: tuple[float, float], span: int = 1, alike=()) -> SentenceEvidence:
     return evidence("near copy", [assessment(span, 0.9)], {span: judged}, closest=span, ratio=0.9, near_copy=True,
-                    changes=tuple(changes))
+                    changes=tuple(changes), alike=frozenset(alike))
 
 
-def test_a_soft_flag_of_a_near_copy_is_lifted_when_the_model_reads_it_as_entailed():
-    hedge = change("usually", "often", ("hedge",))
-    assert decide(near_copy([hedge], (0.99, 0.0)), spans(), T, "").meaning_changes == 0
-    assert decide(near_copy([hedge], (0.5, 0.1)), spans(), T, "").meaning_changes == 1
+def test_a_soft_flag_of_a_like_for_like_word_is_lifted_when_the_model_reads_it_as_entailed():
+    hedge = change("indicates", "suggests", ("hedge",))
+    assert decide(near_copy([hedge], (0.99, 0.0), alike=[0]), spans(), T, "").meaning_changes == 0
+    assert decide(near_copy([hedge], (0.5, 0.1), alike=[0]), spans(), T, "").meaning_changes == 1
+    stronger = change("always", "usually", ("quantifier",))  # not of the same strength: the model cannot lift it
+    assert decide(near_copy([stronger], (0.999, 0.0)), spans(), T, "").meaning_changes == 1
+
+
+def test_which_changes_put_a_word_for_one_of_the_same_strength(lexicon):
+    from indexer.check.checker import like_for_like
+
+    assert like_for_like(change("indicates", "suggests"), lexicon)
+    assert like_for_like(change("usually", "generally"), lexicon)
+    assert not like_for_like(change("always", "usually"), lexicon)
+    assert not like_for_like(change("mild", "extreme"), lexicon)
+    assert not like_for_like(change("the best", "a wonderful"), lexicon)
 
 
 def test_the_hard_checks_of_a_near_copy_are_never_lifted():
@@ -106,7 +122,7 @@ def test_the_hard_checks_of_a_near_copy_are_never_lifted():
 
 def test_a_pronoun_replaced_by_the_drug_the_source_just_named_is_not_a_swap():
     named = change("SNRIs", "It", ("drug",))
-    assert decide(near_copy([named], (0.99, 0.0)), spans(), T, "").meaning_changes == 0
+    assert decide(near_copy([named], (0.99, 0.0)), spans(), T, "").meaning_changes == 0  # no like-for-like needed
     other = change("Lithium", "It", ("drug",))  # not named before the span
     assert decide(near_copy([other], (0.99, 0.0)), spans(), T, "").meaning_changes == 1
 
