@@ -58,16 +58,17 @@ class SentenceEvidence:
     assessed: list[Assessment] = field(default_factory=list)  # candidates, best first
     judged: dict[int, tuple[float, float]] = field(default_factory=dict)  # span -> (entailment, contradiction)
 
-    def pairs(self, single: list[bool], sentences: int = JUDGED_SINGLE, runs: int = JUDGED_RUNS) -> list[int]:
-        """The spans the model should read for this sentence: the best candidate single sentences and runs (a
-        claim is often one sentence of a source; sometimes it needs two or three), and a near copy's span."""
-        ones = [a.span for a in self.assessed if single[a.span]][:sentences]
-        more = [a.span for a in self.assessed if not single[a.span]][:runs]
-        spans = ones + more
-        for n in (self.closest, self.context) if self.near_copy else ():
-            if n >= 0 and n not in spans:
-                spans.append(n)
-        return spans
+    def pairs(self, single: list[bool], sentences: int = JUDGED_SINGLE, runs: int = JUDGED_RUNS,
+              min_cosine: float = 0.0) -> list[int]:
+        """The spans the model should read for this sentence. A near copy's verdict reads only its span (and the
+        span with the sentence before it); otherwise the best candidate single sentences and runs (a claim is often
+        one sentence of a source; sometimes it needs two or three), leaving out those too far in meaning
+        (`min_cosine`) for any verdict to use their reading."""
+        if self.near_copy:
+            return [n for n in (self.closest, self.context) if n >= 0]
+        near = [a for a in self.assessed if a.cosine >= min_cosine]
+        return ([a.span for a in near if single[a.span]][:sentences]
+                + [a.span for a in near if not single[a.span]][:runs])
 
 
 class WordingChecker:
@@ -137,7 +138,9 @@ class WordingChecker:
                       for n in self.evidence.candidates(own, cosines)]
 
     def _judge(self, found: Sequence[SentenceEvidence]) -> None:
-        wanted = [(e, n) for e in found for n in e.pairs(self.spans.single, *self.judged)]
+        t = self.thresholds
+        floor = min(t.paraphrase_cosine, t.conflict_cosine)  # below both, no verdict reads the model
+        wanted = [(e, n) for e in found for n in e.pairs(self.spans.single, *self.judged, min_cosine=floor)]
         probs = self.model.judge([(self.spans.spans[n].text, e.text) for e, n in wanted])
         for (e, n), p in zip(wanted, probs, strict=True):
             e.judged[n] = (float(p[0]), float(p[2]))
