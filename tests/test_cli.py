@@ -87,7 +87,7 @@ def test_build_says_once_that_a_file_changed_while_it_ran(cli, corpus_dir: Path,
 def test_ask_json_prints_one_object_per_question_with_exact_citations(cli, corpus_dir: Path):
     code, out, err = cli("ask", "Can I take Xanax with ketamine?", "--json", "--k", "3")
     assert code == 0
-    assert "Building the index" in err  # it was missing: built first, and said so on stderr
+    assert "building it now" in err  # it was missing: built first, and said so on stderr
     lines = out.strip().splitlines()
     assert len(lines) == 1
     answer = json.loads(lines[0])
