@@ -152,3 +152,21 @@ def test_scale_quality_scores_medicationqa_questions_among_other_articles(tmp_pa
     assert figures["answerable"] == 2 and figures["passages"] >= 7  # both answer documents and the abstracts
     assert figures["hit3"] == 1.0 and figures["mrr10"] > 0.5
     assert 0.0 <= figures["false_abstain"] <= 1.0
+
+
+@pytest.mark.skipif(not (REPO.parent / "shared" / "nli").is_dir(), reason="the NLI data (../shared/nli) is not here")
+def test_the_entailment_model_trains_resumes_and_reports_held_out_figures(tmp_path):
+    """A few steps of `python -m bench.entailment.train` on a tiny sample: checkpoints, a resumed run, weights and
+    held-out figures written."""
+    out = tmp_path / "entailment"
+    args = [sys.executable, "-m", "bench.entailment.train", "--out", str(out), "--limit", "48", "--epochs", "1",
+            "--checkpoint-every", "2", "--log-every", "1"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    first = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert (out / "checkpoint" / "state.json").exists() and (out / "final" / "model.safetensors").exists()
+    metrics = json.loads((out / "final" / "metrics.json").read_text())
+    assert {"snli", "counterfactual", "negation", "check-covid", "generated"} <= set(metrics["held_out"])
+    resumed = subprocess.run(args[:-4] + ["--epochs", "2", "--log-every", "1"], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=900)
+    assert resumed.returncode == 0 and "resumed at step 3" in resumed.stderr, resumed.stderr[-2000:]
