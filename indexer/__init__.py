@@ -25,8 +25,9 @@ direction only, text → lexicon → ingest → index → ask → check → eval
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from indexer.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from indexer.ask.engine import Answer, Engine
@@ -64,14 +65,4 @@ __all__ = [
     "Understanding", "build_index", "index_status", "load_corpus", "split_passages",
 ]
 
-
-def __getattr__(name: str):
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_MODULES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), _MODULES)

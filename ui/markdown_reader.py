@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from indexer.ingest.structure_md import closing_token
 from ui.markdown_tree import Node, Span, leaves
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line breaks CommonMark knows (as `indexer.ingest.layout`)
@@ -54,7 +55,7 @@ class Reader:
         i = 0
         while i < len(self.tokens):
             token = self.tokens[i]
-            end = _close(self.tokens, i)
+            end = closing_token(self.tokens, i)
             if token.map is not None:
                 first, last = token.map[0], min(token.map[1], len(self.lines))
                 self.covered = []
@@ -265,22 +266,11 @@ class Reader:
         return node
 
 
-def _close(tokens: list[Token], i: int) -> int:
-    """The index of the token that closes tokens[i] (i itself for a self-contained token)."""
-    token = tokens[i]
-    if token.nesting != 1:
-        return i
-    for j in range(i + 1, len(tokens)):
-        if tokens[j].level == token.level and tokens[j].nesting == -1:
-            return j
-    return len(tokens) - 1
-
-
 def _parts(tokens: list[Token]) -> Iterator[list[Token]]:
     """The direct children of an opening token, each as its own token list (tokens[0] opens, tokens[-1] closes)."""
     i = 1
     while i < len(tokens) - 1:
-        end = _close(tokens, i)
+        end = closing_token(tokens, i)
         if tokens[i].nesting != -1:
             yield tokens[i : end + 1]
         i = end + 1

@@ -33,7 +33,7 @@ def markdown_events(text: str) -> list[Heading | Group]:
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        end = _close(tokens, i)
+        end = closing_token(tokens, i)
         inner = tokens[i : end + 1]
         for t in inner:
             if t.type in _COVERING and t.map:
@@ -52,7 +52,7 @@ def markdown_events(text: str) -> list[Heading | Group]:
     return events
 
 
-def _close(tokens: list[Token], i: int) -> int:
+def closing_token(tokens: list[Token], i: int) -> int:
     """The index of the token that closes tokens[i] (i itself for a self-contained token)."""
     token = tokens[i]
     if token.nesting != 1:

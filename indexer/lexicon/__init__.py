@@ -10,8 +10,9 @@ with its module on first use (PEP 562), so importing one module of the package l
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING
+
+from indexer.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from indexer.lexicon.finder import DrugFinder
@@ -23,14 +24,4 @@ _MODULES = {"DrugFinder": "indexer.lexicon.finder", "ClassRef": "indexer.lexicon
             "DrugNames": "indexer.lexicon.names"}
 __all__ = ["LEXICON_FILE", "ClassRef", "DrugFinder", "DrugNames", "Lexicon"]
 
-
-def __getattr__(name: str):
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(_MODULES[name]), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), _MODULES)
