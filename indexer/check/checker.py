@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from indexer.check.decide import Judged, Thresholds, decide
+from indexer.check.decide import Thresholds, decide
 from indexer.check.diff import MeaningRules, diff, normalize, tokenize
 from indexer.check.entailment import EntailmentModel
 from indexer.check.evidence import Assessment, EvidenceFinder
@@ -158,11 +158,6 @@ def like_for_like(change, words: WordTables) -> bool:
     a, b = draft[0], source[0]
     return bool(words.word_classes(a) & words.word_classes(b) or words.senses(a) & words.senses(b)
                 or words.lemmas(a) & words.lemmas(b)) and not words.opposite(a, b)
-
-
-def judged_candidates(e: SentenceEvidence) -> list[Judged]:
-    """The assessed candidates the model read, with its probabilities, best candidate first."""
-    return [Judged(a, *e.judged[a.span]) for a in e.assessed if a.span in e.judged]
 
 
 def check(engine, draft: str, thresholds: Thresholds | None = None, max_chars: int = MAX_DRAFT_CHARS) -> CheckReport:
