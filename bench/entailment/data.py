@@ -3,9 +3,12 @@
     general     SNLI (its dev split for training, a seeded sample of its test split held out), counterfactually
                 revised NLI (train and dev for training, test held out), negation NLI (a fifth of the premises
                 held out, by hash); `../shared/nli/`
-    in-domain   Check-COVID training claims (`../shared/ext/claims/`) against their evidence sentences: SUPPORT
-                is entailment, REFUTE contradiction; a claim against a sentence of its abstract that is not
-                evidence, or against the nearest sentence of another abstract, is neutral. The abstracts are split
+    in-domain   Check-COVID training claims (`../shared/ext/claims/`) against their evidence sentences (alone, and
+                in runs with the sentence before or after, as the check reads runs): SUPPORT is entailment, REFUTE
+                contradiction; a claim against a sentence of its abstract that is not evidence, against the
+                nearest sentence of another abstract by shared rare words, and against the sentence and the run of
+                two sentences of another abstract nearest by the check's own embedding (the spans evidence search
+                would put before the model) is neutral. The abstracts are split
                 in five parts by hash (as `bench.claims_dev --fold K/5`): part 0 is held out for measurement,
                 part 1 is development data for the verdict thresholds, parts 2–4 train the model.
     generated   minimal pairs (`minimal_pairs.py`) from health texts: the seed articles, the MedicationQA answer
@@ -104,12 +107,50 @@ def abstract_sentences(row: dict) -> list[str]:
     return document_sentences(Document(row["cord_id"], "claims", row["abstract"]))
 
 
-def claim_pairs(rows: list[dict], near: NearestSentence, rng: random.Random) -> list[Pair]:
-    """For each claim: its evidence (entailment or contradiction), the evidence with the next sentence of the
-    abstract (the same label: a run of sentences as the check compares with), a sentence of its abstract that is
-    not evidence and the nearest sentence of another abstract (both neutral)."""
+class NearestSpans:
+    """For a claim, the sentence and the run of two sentences of other abstracts nearest to it by the check's own
+    embedding: what evidence search would put before the model, and what it must learn to call neutral."""
+
+    def __init__(self, rows: list[dict], embedder) -> None:
+        self.items: list[tuple[str, str, bool]] = []  # (cord_id, text, is a run)
+        for row in {r["cord_id"]: r for r in rows}.values():
+            sentences = abstract_sentences(row)
+            for k, sentence in enumerate(sentences):
+                self.items.append((row["cord_id"], sentence, False))
+                if k:
+                    self.items.append((row["cord_id"], f"{sentences[k - 1]} {sentence}", True))
+        self.embedder = embedder
+        self.vectors = embedder.encode_passages([t for _, t, _ in self.items]) if self.items else None
+
+    def __call__(self, claims: list[str], cord_ids: list[str]) -> list[list[str]]:
+        """For each claim, its nearest sentence and nearest run of another abstract (fewer when there are none)."""
+        if self.vectors is None or not claims:
+            return [[] for _ in claims]
+        import numpy as np
+
+        cosines = self.embedder.encode_queries(claims) @ self.vectors.T
+        out = []
+        for row, cord_id in zip(cosines, cord_ids, strict=True):
+            chosen: dict[bool, str] = {}
+            for k in np.argsort(-row, kind="stable"):
+                other, text, run = self.items[int(k)]
+                if other != cord_id and run not in chosen:
+                    chosen[run] = text
+                    if len(chosen) == 2:
+                        break
+            out.append([chosen[run] for run in (False, True) if run in chosen])
+        return out
+
+
+def claim_pairs(rows: list[dict], near: NearestSentence, rng: random.Random,
+                retrieved: NearestSpans | None = None) -> list[Pair]:
+    """For each claim: its evidence (entailment or contradiction), the evidence with the sentence of the abstract
+    before it and after it (the same label: runs of sentences as the check compares with), a sentence of its
+    abstract that is not evidence, the nearest sentence of another abstract by words and (with `retrieved`) the
+    nearest sentence and run of another abstract by embedding (all neutral)."""
     out = []
-    for row in rows:
+    nearest = retrieved([_clean(r["claim"]) for r in rows], [r["cord_id"] for r in rows]) if retrieved else None
+    for n, row in enumerate(rows):
         claim = _clean(row["claim"])
         label = ENTAILMENT if row["label"] == "SUPPORT" else CONTRADICTION
         group = f"claims:{row['cord_id']}"
@@ -120,12 +161,17 @@ def claim_pairs(rows: list[dict], near: NearestSentence, rng: random.Random) -> 
         after = [s for k, s in enumerate(sentences) if k and sentences[k - 1] == evidence[-1]]
         if after:
             out.append(Pair(f"{premise} {after[0]}", claim, label, "check-covid", "evidence-run", group))
+        before = [sentences[k - 1] for k, s in enumerate(sentences) if k and s == evidence[0]]
+        if retrieved is not None and before:
+            out.append(Pair(f"{before[0]} {premise}", claim, label, "check-covid", "evidence-run-before", group))
         others = [s for s in sentences if not any(s in e or e in s for e in evidence)]
         if others:
             out.append(Pair(rng.choice(others), claim, NEUTRAL, "check-covid", "same-abstract", group))
         other = near(claim, row["cord_id"])
         if other:
             out.append(Pair(other, claim, NEUTRAL, "check-covid", "other-abstract", group))
+        for text in nearest[n] if nearest else ():
+            out.append(Pair(text, claim, NEUTRAL, "check-covid", "retrieved-other-abstract", group))
     return out
 
 
@@ -161,8 +207,9 @@ def drug_finder():
     return mentions
 
 
-def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3) -> Split:
-    """Every training pair and every held-out set, the same for the same seed."""
+def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3, embedder=None) -> Split:
+    """Every training pair and every held-out set, the same for the same seed (and embedder: with one, the claims
+    also get neutral pairs against the spans of other abstracts nearest by it, `NearestSpans`)."""
     rng = random.Random(seed)
     train, held = general_pairs(rng)
     rows = claim_rows()
@@ -177,9 +224,12 @@ def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3) -> Split
         return NearestSentence([(r["cord_id"], s) for r in abstracts(rs) for s in abstract_sentences(r)],
                                min_shared=4.0)
 
-    train += claim_pairs(train_rows, near_for(train_rows), rng)
-    held["check-covid"] = claim_pairs(test_rows, near_for(test_rows), rng)
-    held["check-covid-dev"] = claim_pairs(dev_rows, near_for(dev_rows), rng)
+    def retrieved_for(rs):
+        return NearestSpans(rs, embedder) if embedder is not None else None
+
+    train += claim_pairs(train_rows, near_for(train_rows), rng, retrieved_for(train_rows))
+    held["check-covid"] = claim_pairs(test_rows, near_for(test_rows), rng, retrieved_for(test_rows))
+    held["check-covid-dev"] = claim_pairs(dev_rows, near_for(dev_rows), rng, retrieved_for(dev_rows))
 
     mentions = drug_finder()
     documents = corpus_documents(rng)

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.entailment import data
-from bench.entailment.train import OUT, evaluate_probs
+from bench.entailment.train import OUT, build_split, evaluate_probs
 from indexer.check.entailment import (
     CARD_FILE,
     LABELS,
@@ -135,8 +135,7 @@ def held_out_pairs(split: data.Split) -> list[tuple[str, str]]:
 
 
 def export(weights: Path, metrics_file: Path, target: Path, card_file: Path, threads: int) -> dict:
-    split = data.build(seed=json.loads(metrics_file.read_text())["settings"]["seed"]) if metrics_file.exists() \
-        else data.build()
+    split = build_split(json.loads(metrics_file.read_text())["settings"] if metrics_file.exists() else {})
     pairs = held_out_pairs(split)
     sample = sorted(np.random.default_rng(0).choice(len(pairs), min(SEARCH_PAIRS, len(pairs)), replace=False))
     model = load_trained(weights)
@@ -199,7 +198,10 @@ def export(weights: Path, metrics_file: Path, target: Path, card_file: Path, thr
                 "counterfactual": "Counterfactually revised NLI, train and dev for training, test held out "
                                   "(Kaushik et al., 2020; Apache-2.0)",
                 "negation": "Negation NLI, a fifth of the premises held out (Hossain et al., 2020; MIT)",
-                "check-covid": "Check-COVID training claims against their evidence (Wang et al., 2023; MIT): "
+                "check-covid": "Check-COVID training claims against their evidence, alone and in runs with the "
+                               "sentence before or after (Wang et al., 2023; MIT); neutral: a non-evidence "
+                               "sentence of the same abstract, the nearest sentence of another abstract by words, "
+                               "and the sentence and run of another abstract nearest by the bundled embedder: "
                                "abstracts split in five parts by hash, part 0 held out, part 1 for the verdict "
                                "thresholds, parts 2-4 trained on",
                 "generated": "minimal pairs made by bench/entailment/minimal_pairs.py from the seed articles, "
@@ -223,7 +225,7 @@ def export(weights: Path, metrics_file: Path, target: Path, card_file: Path, thr
 def check_shipped(threads: int) -> dict:
     """The shipped file's held-out figures, measured again (as the card's `held_out`)."""
     card = json.loads(data_file(CARD_FILE).read_text(encoding="utf-8"))
-    split = data.build(seed=card["settings"]["seed"])
+    split = build_split(card["settings"])
     probs = EntailmentModel.load(threads=threads).judge(held_out_pairs(split))
     return evaluate_probs(split.held_out, probs)
 

@@ -42,7 +42,18 @@ def settings(args: argparse.Namespace) -> dict:
     return {"seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
             "warmup": args.warmup, "weight_decay": 0.01, "max_length": MAX_LENGTH, "claims_repeat":
             args.claims_repeat, "general_share": args.general_share, "init": str(args.init or ""),
+            "retrieved_negatives": args.retrieved_negatives,
             "frozen": "word embeddings", "dropout": 0.1, "pooling": "mean"}
+
+
+def build_split(setting: dict) -> data.Split:
+    """The pairs of `data.build` for a run's settings (the export and its check rebuild them from the card's)."""
+    embedder = None
+    if setting.get("retrieved_negatives"):
+        from bench.common import CachedEmbedder, load_embedder
+
+        embedder = CachedEmbedder(load_embedder(False))
+    return data.build(seed=setting.get("seed", 13), embedder=embedder)
 
 
 def training_rows(split: data.Split, claims_repeat: int, general_share: float = 1.0, seed: int = 0) -> list[Pair]:
@@ -207,7 +218,7 @@ def train(args: argparse.Namespace) -> dict:
     from bench.entailment.model import base_model
 
     started = time.time()
-    split = data.build(seed=args.seed)
+    split = build_split(settings(args))
     rows = training_rows(split, args.claims_repeat, args.general_share, args.seed)
     if args.limit:
         rows = random.Random(args.seed).sample(rows, min(args.limit, len(rows)))
@@ -311,6 +322,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--general-share", type=float, default=1.0,
                    help="keep this share of the general and generated pairs (a seeded sample; the in-domain claims "
                         "are always kept)")
+    p.add_argument("--retrieved-negatives", action=argparse.BooleanOptionalAction, default=True,
+                   help="also train each claim as neutral against the sentence and run of another abstract nearest "
+                        "to it by the bundled embedder (`data.NearestSpans`)")
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--checkpoint-every", type=int, default=200)
     return p
