@@ -101,19 +101,31 @@ class _Finder:
         source = [j for j in self.window if _near(j, linked_source) and self._negates(a.source, j, a.draft)]
         if bool(draft) == bool(source):
             return
+        # a negation on one side stands against the other only when the other says no negation there at all: "no
+        # other mammals" against "to no other mammals" agree, even where one of them also reads as a contrast
+        other = ([j for j in self.window if _near(j, linked_source) and self._negation_word(a.source, j)] if draft
+                 else [i for i in range(len(a.draft)) if _near(i, linked_draft) and self._negation_word(a.draft, i)])
+        if other:
+            return
         if draft:
             self.add("negation", draft[:1], [])
         else:
             self.add("negation", [], source[:1])
 
     def _negates(self, tokens: Sequence[Token], n: int, other: Sequence[Token]) -> bool:
+        """Whether token n negates: a negation word (not an idiom, not a contrast of two groups), or a word with a
+        negative prefix whose base the other side says ("asymptomatic" against "symptoms"; "unrelated" where the
+        other side never says "related" is a different word, left to the model and to `polarity.py`)."""
         token = tokens[n]
         if not token.is_word:
             return False
         if "negation" in self.lexicon.word_classes(token.key):
             return not _idiom(tokens, n) and not _contrast(tokens, n)
-        base = negative_form(token.key, self.lexicon, [t.key for t in other if t.is_word])
+        base = negative_form(token.key, self.lexicon, [t.key for t in other if t.is_word], said_only=True)
         return bool(base) and not any(t.is_word and t.key[:MIN_BASE] == base[:MIN_BASE] for t in tokens)
+
+    def _negation_word(self, tokens: Sequence[Token], n: int) -> bool:
+        return tokens[n].is_word and "negation" in self.lexicon.word_classes(tokens[n].key) and not _idiom(tokens, n)
 
     def opposites(self) -> None:
         """WordNet antonyms and opposed classes facing each other, neither word said by the other side. Of the
@@ -214,15 +226,15 @@ class _Finder:
             self.add("number", list(range(number.first, number.last + 1)), list(range(near.first, near.last + 1)))
 
 
-def negative_form(word: str, lexicon: WordTables, other: Sequence[str] = ()) -> str:
+def negative_form(word: str, lexicon: WordTables, other: Sequence[str] = (), said_only: bool = False) -> str:
     """The base of `word` when it is a word with a negative prefix ("" when not): "unlikely" (WordNet makes
-    "likely" its antonym), or "asymptomatic" when the other side says "symptoms" (a word sharing the base's first
-    MIN_BASE letters)."""
+    "likely" its antonym; not with `said_only`), or "asymptomatic" when the other side says "symptoms" (a word
+    sharing the base's first MIN_BASE letters)."""
     for prefix in NEGATIVE_PREFIXES:
         base = word[len(prefix):]
         if not word.startswith(prefix) or len(base) < MIN_BASE:
             continue
-        if lexicon.opposite(word, base):
+        if not said_only and lexicon.opposite(word, base):
             return base
         if any(len(o) >= MIN_BASE and o[:MIN_BASE] == base[:MIN_BASE] and not o.startswith(prefix) for o in other):
             return base

@@ -11,14 +11,15 @@ reading of its best candidate spans.
                  a year is not presented as supported.
     paraphrase   in other words: the span the model finds most entailing (`entailment`), or a span nearly identical
                  in meaning (`paraphrase_close` by cosine) that the model does not read as contradicting it
-                 (`close_contradiction`) — with no hard conflict (no number it does not state, no drug it does not
+                 (`close_contradiction`) nor as far from entailing it (`close_entailment`) — with no hard conflict (no number it does not state, no drug it does not
                  name, no negation, number or drug against it), no conflict the word rules find and no opposite
                  lean (`polarity.py`) unless the model is all but certain (`rule_override`, `polarity_override`).
                  A run of sentences is cited as the one sentence of it the draft sentence restates, when there is
                  one.
     conflicts    the word rules find a conflict with the span the sentence is most about, which the model does not
                  read as entailing it (`rule_conflict_entailment`) and which is at least as related to it as any
-                 supporting span; or a hard conflict stands against the span that supports it best; or, with no
+                 supporting span; or a hard conflict stands against the span that supports it best (the span
+                 cited is then the one in conflict the sentence is most about); or, with no
                  support, a span the sentence is about (`conflict_cosine`; its words link `conflict_coverage` of the
                  sentence's) is read by the model as contradicting it (`contradiction`) and the words bear that out
                  (a conflict the rules find, or the two leaning opposite ways, `polarity.py`): the model alone,
@@ -54,6 +55,7 @@ class Thresholds:
     entailment: float = 0.8  # a span entails the sentence in other words
     paraphrase_close: float = 0.85  # a span this close by cosine, with nothing against it, supports the sentence...
     close_contradiction: float = 0.6  # ... unless the model reads it as contradicting it this much
+    close_entailment: float = 0.0  # ... or reads it as entailing it less than this
     paraphrase_cosine: float = 0.45  # spans farther than this by cosine never support a sentence in other words
     rule_override: float = 0.99  # a span the word rules find in conflict supports the sentence only above this
     polarity_override: float = 0.95  # ... and one that leans the other way (`Assessment.leans_otherwise`)
@@ -128,6 +130,9 @@ def decide(e, index: SpanIndex, t: Thresholds, draft: str) -> SentenceCheck:
             return _check(e, "paraphrase", _smallest(support, e, index, t), index)
         changes = hard_changes(support.a)  # read as said, but a number, negation or drug stands against it
         if changes:
+            about = _most_related_conflict(claims, related, t)  # a conflict anyway: cite what it is most about
+            if about is not None and related[about.a.span] > related[support.a.span]:
+                return _check(e, "conflicts", about, index, about.a.conflicts)
             return _check(e, "conflicts", support, index, changes)
     against = _contradicting(claims, index, t)
     if against is not None:
@@ -147,7 +152,7 @@ def _check(e, verdict: str, j: Judged, index: SpanIndex, changes=()) -> Sentence
 def _close(j: Judged, t: Thresholds) -> bool:
     """Nearly the same meaning by cosine, with nothing against it, and not read as contradicting it."""
     return (j.a.cosine >= t.paraphrase_close and not j.a.conflicts and not j.a.leans_otherwise()
-            and j.contradiction < t.close_contradiction)
+            and j.contradiction < t.close_contradiction and j.entailment >= t.close_entailment)
 
 
 def _may_support(j: Judged, t: Thresholds) -> bool:
@@ -218,6 +223,13 @@ def _rule_conflict(assessed: list[Assessment], judged: list[Judged], related: di
           and (j.entailment < t.rule_conflict_entailment or hard_changes(j.a))  # a hard conflict always stands
           and (not j.a.new_drugs or "drug" in j.a.reasons())]
     return max(ok, key=lambda j: (related[j.a.span], -j.entailment), default=None)
+
+
+def _most_related_conflict(judged: list[Judged], related: dict[int, float], t: Thresholds) -> Judged | None:
+    """Of the spans the word rules find in conflict with the sentence and that are about it (`conflict_cosine`),
+    the one it is most about."""
+    ok = [j for j in judged if j.a.conflicts and j.a.cosine >= t.conflict_cosine]
+    return max(ok, key=lambda j: related[j.a.span], default=None)
 
 
 def _changed(e, index: SpanIndex, t: Thresholds) -> SentenceCheck:

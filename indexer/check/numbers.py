@@ -41,8 +41,8 @@ class Number:
 def numbers(tokens: Sequence[Token], units: Mapping[str, str] | None = None) -> list[Number]:
     """The numbers of a token list: digits (1,008; 1.7; 1·7; 22%), number words ("thirty") and multipliers
     ("1.7 billion"), each with the word after it as its unit (`units` maps abbreviations to unit words: "min" ->
-    "minute"). Left out: "one" (as often a pronoun) and digits that
-    are part of a name ("COVID-19", "IL-6")."""
+    "minute"). Left out: "one" (as often a pronoun), digits that are part of a name ("COVID-19", "IL-6") and
+    the codes of HTML character references ("&#8805;")."""
     out: list[Number] = []
     n = 0
     while n < len(tokens):
@@ -80,8 +80,12 @@ def numbers(tokens: Sequence[Token], units: Mapping[str, str] | None = None) -> 
 
 
 def _part_of_name(tokens: Sequence[Token], n: int) -> bool:
-    return (n >= 2 and tokens[n - 1].key == "-" and tokens[n - 1].end == tokens[n].start
-            and tokens[n - 2].end == tokens[n - 1].start and tokens[n - 2].is_word)
+    """Digits glued to a word by a hyphen ("COVID-19"), or the code of an HTML character reference left in a
+    text file ("&#8805;" is "≥", not 8805)."""
+    glued = [tokens[k].end == tokens[k + 1].start for k in range(max(n - 2, 0), n)]
+    return n >= 2 and all(glued) and (
+        (tokens[n - 1].key == "-" and tokens[n - 2].is_word)
+        or (tokens[n - 1].key == "#" and tokens[n - 2].key == "&"))
 
 
 def _unit(tokens: Sequence[Token], n: int, units: Mapping[str, str] | None = None) -> str:

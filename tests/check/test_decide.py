@@ -138,3 +138,31 @@ def test_thresholds_load_from_data_and_ignore_what_they_do_not_know():
     t = Thresholds.load({"thresholds": {"entailment": 0.75, "unknown": 3}})
     assert t.entailment == 0.75 and t.contradiction == Thresholds().contradiction
     assert Thresholds.load().to_json().keys() == Thresholds().to_json().keys()
+
+
+def test_a_span_close_in_meaning_supports_the_sentence_unless_the_model_reads_it_otherwise():
+    """A span nearly identical in meaning by cosine (`paraphrase_close`) supports a sentence the model does not read
+    as entailed, but not one it reads as contradicted (`close_contradiction`) or as far from entailed
+    (`close_entailment`): "the least helpful" for "the medications that work best" is close by cosine only."""
+    t = T.with_(entailment=0.9, paraphrase_close=0.85, close_contradiction=0.6, close_entailment=0.1)
+    sentence = "Benzodiazepine is fine when taken in moderate doses."
+    ok = evidence(sentence, [assessment(2, 0.93)], {2: (0.5, 0.1)})
+    assert decide(ok, spans(), t, sentence).verdict == "paraphrase"
+    contradicted = evidence(sentence, [assessment(2, 0.93)], {2: (0.1, 0.8)})
+    assert decide(contradicted, spans(), t, sentence).verdict == "unsupported"
+    not_entailed = evidence(sentence, [assessment(2, 0.93)], {2: (0.05, 0.4)})
+    assert decide(not_entailed, spans(), t, sentence).verdict == "unsupported"
+    assert decide(not_entailed, spans(), t.with_(close_entailment=0.0), sentence).verdict == "paraphrase"
+
+
+def test_a_conflict_found_on_the_supporting_span_cites_the_span_the_sentence_is_most_about():
+    """The model reads a loose span as entailing the sentence but a drug stands against it: the verdict is a
+    conflict either way, and the span cited is the one the sentence is most about, with its conflicting words."""
+    t = T.with_(entailment=0.85, rule_override=0.99, rule_conflict_entailment=0.1, conflict_cosine=0.55)
+    antonym = change("safe", "okay", ("antonym",))
+    drug = change("Memantine", "SNRIs", ("drug",))
+    e = evidence("Memantine is safe in moderate doses.",
+                 [assessment(2, 0.8, conflicts=[antonym]), assessment(0, 0.6, conflicts=[drug])],
+                 {2: (0.6, 0.1), 0: (0.995, 0.0)})
+    s = decide(e, spans(), t, e.text)
+    assert s.verdict == "conflicts" and s.span.start == TEXT.index("Benzodiazepine") and s.changes == (antonym,)
