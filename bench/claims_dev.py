@@ -124,6 +124,8 @@ def figures(results: list[ClaimResult]) -> dict:
         "refuted_as_supported": round(sum(r.supported for r in refuted) / max(len(refuted), 1), 4),
         "supported_found": round(sum(r.own for r in supported) / max(len(supported), 1), 4),
         "supported_any_source": round(sum(r.supported for r in supported) / max(len(supported), 1), 4),
+        # supported claims a writer is told conflict with the sources (the costliest false alarm)
+        "supported_conflicts": round(sum("conflicts" in r.verdicts for r in supported) / max(len(supported), 1), 4),
     }
 
 

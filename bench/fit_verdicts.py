@@ -12,11 +12,14 @@ Development data:
 
 Each draft is checked once (`WordingChecker.gather`: the evidence and the model's readings); every setting tried
 is then decided from that evidence (`decide`), so the search costs no model call. A setting is acceptable only
-if, on the dev claims, at most `MAX_REFUTED` of the refuted claims are presented as supported, and on the seed
+if, on the dev claims, at most `MAX_REFUTED` of the refuted claims are presented as supported and at most
+`MAX_SUPPORTED_CONFLICTS` of the supported ones are called conflicts, and on the seed
 drafts no labelled contradiction and at most one sentence that changes a fact is presented as supported, and at
 least `MIN_DRAFT_ACCURACY` of the sentences get the right verdict and span. The search goes one threshold at a
-time over its values in `GRID` (coordinate ascent from the defaults, `ROUNDS` rounds), keeping the acceptable
-setting that finds the most supported dev claims and faithful rewordings (then the best draft accuracy).
+time over its values in `GRID` (coordinate ascent, `ROUNDS` rounds, from the best pair of the `JOINT` thresholds
+searched together from the defaults), keeping the acceptable
+setting that finds the most supported dev claims and faithful rewordings (then the best draft accuracy, then the
+fewest supported claims called conflicts).
 `--check-only` prints the shipped thresholds' figures.
 """
 
@@ -46,12 +49,15 @@ log = logging.getLogger("bench.fit_verdicts")
 DEV_FOLD = "1/5"
 DRAFT_FILES = ("drafts.jsonl", "contradictions.jsonl", "rewordings.jsonl")
 ROUNDS = 3
-MAX_REFUTED = 0.10  # the held-out target: part 1 is harder than part 0 (its AUC 0.69 against 0.77)
+MAX_REFUTED = 0.10  # the held-out target
 MIN_DRAFT_ACCURACY = 0.85
+MAX_SUPPORTED_CONFLICTS = 0.19  # supported dev claims called "conflicts": no more than the old check's share on
+# public claims of another origin (14 of 74, issue 28)
 GRID = {
-    "entailment": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98),
+    "entailment": (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.95, 0.97, 0.98, 0.99),
     "paraphrase_close": (0.8, 0.85, 0.9),
     "close_contradiction": (0.3, 0.6, 0.9),
+    "close_entailment": (0.0, 0.05, 0.1, 0.2, 0.3),
     "paraphrase_cosine": (0.3, 0.4, 0.5, 0.6),
     "rule_override": (0.9, 0.97, 0.99, 1.01),
     "polarity_override": (0.8, 0.9, 0.95, 0.99, 1.01),
@@ -59,11 +65,16 @@ GRID = {
     "conflict_coverage": (0.3, 0.5, 0.7, 0.85),
     "conflict_support": (0.75, 0.85, 0.95),
     "conflict_cosine": (0.45, 0.55, 0.65),
-    "rule_conflict_entailment": (0.1, 0.3, 0.5, 0.7, 0.9),
+    # below 0.5 the model would overrule a conflict the words show while it reads the span as more likely not
+    # entailing the sentence than entailing it: "lower serotonin" against "increase the serotonin levels" (0.43)
+    "rule_conflict_entailment": (0.5, 0.6, 0.7, 0.8, 0.9),
     "soft_entailment": (0.7, 0.8, 0.9, 0.97, 1.01),
     "changed_entailment": (0.05, 0.1, 0.2, 0.35, 0.5, 0.6, 0.7),
     "single_margin": (0.0, 0.05, 0.15, 0.3),
 }
+# the two thresholds that set the bar for support trade off against each other (a lower bar for entailment with a
+# stricter one for a sentence leaning the other way, or the reverse): one at a time, the search stalls between them
+JOINT = ("entailment", "polarity_override")
 OUT = REPO / "indexer" / "check" / "data" / "verdict_thresholds.json"
 
 
@@ -124,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         drafts = draft_figures(seed_engine, rows, positions, decide_all(seed_checker, seed_texts, seed_evidence, t))
         return {"claims_refuted_as_supported": claim["refuted_as_supported"],
                 "claims_supported_found": claim["supported_found"],
+                "claims_supported_conflicts": claim["supported_conflicts"],
                 "drafts_verdict_and_span": drafts["verdict_and_span_accuracy"],
                 "drafts_contradictions_not_supported": drafts.get("contradictions_not_supported", 0),
                 "drafts_contradictions": drafts.get("contradictions", 0),
@@ -153,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def acceptable(m: dict) -> bool:
     return (m["claims_refuted_as_supported"] <= MAX_REFUTED and m["drafts_verdict_and_span"] >= MIN_DRAFT_ACCURACY
+            and m["claims_supported_conflicts"] <= MAX_SUPPORTED_CONFLICTS
             and m["drafts_contradictions_not_supported"] == m["drafts_contradictions"]
             and m["changed_facts_not_supported"] >= m["changed_facts"] - 1)
 
@@ -162,15 +175,26 @@ def goodness(m: dict) -> tuple:
     found = m["claims_supported_found"] + m["rewordings_supported"] / max(m["rewordings"], 1)
     if not acceptable(m):  # how far from acceptable, so the search can walk towards it
         return (0, -max(0.0, m["claims_refuted_as_supported"] - MAX_REFUTED)
+                - max(0.0, m["claims_supported_conflicts"] - MAX_SUPPORTED_CONFLICTS)
                 - (m["drafts_contradictions"] - m["drafts_contradictions_not_supported"]) / 10
                 - max(0, m["changed_facts"] - 1 - m["changed_facts_not_supported"]) / 10, found)
-    return (1, round(found, 4), m["drafts_verdict_and_span"])
+    return (1, round(found, 4), m["drafts_verdict_and_span"], -m["claims_supported_conflicts"])
 
 
 def search(start, measure) -> tuple:
-    """Coordinate ascent over GRID from `start`: each threshold in turn set to its best value, ROUNDS times."""
+    """The JOINT thresholds searched together over their GRID values, then coordinate ascent over GRID from the
+    best of them: each threshold in turn set to its best value, ROUNDS times."""
     best_t, best_m = start, measure(start)
     best_g = goodness(best_m)
+    first, second = JOINT
+    for a in GRID[first]:
+        for b in GRID[second]:
+            t = start.with_(**{first: a, second: b})
+            m = measure(t)
+            g = goodness(m)
+            if g > best_g:
+                best_t, best_m, best_g = t, m, g
+                log.info("joint: %s = %s, %s = %s -> %s", first, a, second, b, m)
     for round_ in range(ROUNDS):
         improved = False
         for name, values in GRID.items():

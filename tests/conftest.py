@@ -210,3 +210,17 @@ def _xlsx_like() -> bytes:
         package.writestr("[Content_Types].xml", "<Types/>")
         package.writestr("xl/workbook.xml", "<workbook/>")
     return buffer.getvalue()
+
+
+RULE_THRESHOLDS = {"conflict_cosine": 0.45, "rule_conflict_entailment": 0.9}
+
+
+@pytest.fixture
+def rule_thresholds(monkeypatch):
+    """The verdict thresholds of `Thresholds` with the word rules' conflicts standing unless the model reads the
+    span as entailing (`RULE_THRESHOLDS`), in place of the fitted ones: for tests of the plumbing (CLI, page,
+    report) run with the fake embedder, whose cosines are not the model's, so they do not move with each fit."""
+    from indexer.check.decide import Thresholds
+
+    monkeypatch.setattr(Thresholds, "load", classmethod(lambda cls, data=None: cls(**RULE_THRESHOLDS)))
+    return Thresholds(**RULE_THRESHOLDS)

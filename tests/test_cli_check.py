@@ -53,7 +53,7 @@ def test_standard_input_and_readable_listing(cli):
     assert "[3] UNSUPPORTED (no source says this" in out
 
 
-def test_a_conflict_through_the_command_line(cli, tmp_path):
+def test_a_conflict_through_the_command_line(cli, tmp_path, rule_thresholds):
     draft = "Ketamine and SSRIs together lower serotonin.\n"
     code, out, _ = cli("check", "-", "--json", stdin=draft.encode())
     assert code == 0

@@ -77,8 +77,8 @@ CONFLICTING = "Memantine is safe to take during ketamine infusion therapy. Ketam
 
 
 @pytest.fixture
-def conflicts(fake_engine):
-    return check(fake_engine, CONFLICTING)
+def conflicts(fake_engine, rule_thresholds):
+    return check(fake_engine, CONFLICTING, thresholds=rule_thresholds)
 
 
 def test_conflicts_in_json_mark_both_sides(conflicts):

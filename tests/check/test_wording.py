@@ -140,8 +140,9 @@ def test_candidate_spans_are_exact_slices_and_embedded_once(fake_engine, fake_em
     ("Research shows ketamine interacts badly with most psychiatric medications.", RESEARCH.split(" (see")[0],
      ("", "not", "negation")),
 ])
-def test_a_sentence_reversing_a_source_in_other_words_conflicts_with_it(fake_engine, draft, quote, conflict):
-    s = only(check(fake_engine, draft))
+def test_a_sentence_reversing_a_source_in_other_words_conflicts_with_it(fake_engine, rule_thresholds, draft, quote,
+                                                                         conflict):
+    s = only(check(fake_engine, draft, rule_thresholds))
     assert s.verdict == "conflicts" and not s.supported
     source_id, start, end = located(fake_engine, quote)
     assert s.span.source_id == source_id and s.span.start <= start < end <= s.span.end  # the reversed sentence

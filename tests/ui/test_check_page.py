@@ -45,6 +45,16 @@ def page(corpus: str, index: str) -> None:
 
 
 @pytest.fixture
+def rule_checker(rule_thresholds):
+    """The page's checker made with `rule_thresholds` (its cache emptied before and after)."""
+    import ui.check
+
+    ui.check.wording_checker.clear()
+    yield rule_thresholds
+    ui.check.wording_checker.clear()
+
+
+@pytest.fixture
 def app(site) -> AppTest:
     at = AppTest.from_function(page, args=site, default_timeout=60)
     return at.run()
@@ -123,7 +133,7 @@ def test_report_links_open_exact_characters(fake_engine):
     assert text[s.span.start : s.span.end] == BENZO
 
 
-def test_a_conflicting_sentence_is_listed_first_and_marked_on_both_sides(app):
+def test_a_conflicting_sentence_is_listed_first_and_marked_on_both_sides(rule_checker, app):
     app.text_area(key="check_text").input("Memantine is safe to take during ketamine infusion therapy.")
     app.button(key="check_button").click().run()
     assert not app.exception
