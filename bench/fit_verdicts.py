@@ -186,25 +186,27 @@ def search(start, measure) -> tuple:
     best of them: each threshold in turn set to its best value, ROUNDS times."""
     best_t, best_m = start, measure(start)
     best_g = goodness(best_m)
+
+    def consider(t, why: str) -> bool:
+        """Keep `t` when it is better than the best so far."""
+        nonlocal best_t, best_m, best_g
+        m = measure(t)
+        g = goodness(m)
+        if g <= best_g:
+            return False
+        best_t, best_m, best_g = t, m, g
+        log.info("%s -> %s", why, m)
+        return True
+
     first, second = JOINT
     for a in GRID[first]:
         for b in GRID[second]:
-            t = start.with_(**{first: a, second: b})
-            m = measure(t)
-            g = goodness(m)
-            if g > best_g:
-                best_t, best_m, best_g = t, m, g
-                log.info("joint: %s = %s, %s = %s -> %s", first, a, second, b, m)
+            consider(start.with_(**{first: a, second: b}), f"joint: {first} = {a}, {second} = {b}")
     for round_ in range(ROUNDS):
         improved = False
         for name, values in GRID.items():
             for value in values:
-                t = best_t.with_(**{name: value})
-                m = measure(t)
-                g = goodness(m)
-                if g > best_g:
-                    best_t, best_m, best_g, improved = t, m, g, True
-                    log.info("round %d: %s = %s -> %s", round_ + 1, name, value, m)
+                improved |= consider(best_t.with_(**{name: value}), f"round {round_ + 1}: {name} = {value}")
         if not improved:
             break
     if not acceptable(best_m):

@@ -11,8 +11,9 @@ reading of its best candidate spans.
                  a year is not presented as supported.
     paraphrase   in other words: the span the model finds most entailing (`entailment`), or a span nearly identical
                  in meaning (`paraphrase_close` by cosine) that the model does not read as contradicting it
-                 (`close_contradiction`) nor as far from entailing it (`close_entailment`) — with no hard conflict (no number it does not state, no drug it does not
-                 name, no negation, number or drug against it), no conflict the word rules find and no opposite
+                 (`close_contradiction`) nor as far from entailing it (`close_entailment`) — with no hard
+                 conflict (no number it does not state, no drug it does not name, no negation, number or drug
+                 against it), no conflict the word rules find and no opposite
                  lean (`polarity.py`) unless the model is all but certain (`rule_override`, `polarity_override`).
                  A run of sentences is cited as the one sentence of it the draft sentence restates, when there is
                  one.
