@@ -170,3 +170,36 @@ def test_the_entailment_model_trains_resumes_and_reports_held_out_figures(tmp_pa
     resumed = subprocess.run(args[:-4] + ["--epochs", "2", "--log-every", "1"], cwd=REPO, env=env,
                              capture_output=True, text=True, timeout=900)
     assert resumed.returncode == 0 and "resumed at step 3" in resumed.stderr, resumed.stderr[-2000:]
+    # a second stage goes on from the finished weights, and its figures say how those were made
+    made = json.loads((out / "final" / "metrics.json").read_text())
+    second = tmp_path / "second"
+    stage = subprocess.run(args[:3] + ["--out", str(second), "--limit", "16", "--epochs", "1", "--init",
+                                       str(out / "final" / "model.safetensors")],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert stage.returncode == 0, stage.stderr[-2000:]
+    after = json.loads((second / "final" / "metrics.json").read_text())
+    assert after["first_stage"]["settings"] == made["settings"] and after["settings"]["init"]
+    assert after["first_stage"]["held_out"] == made["held_out"]
+    wrong = subprocess.run(args[:3] + ["--out", str(tmp_path / "third"), "--init", str(tmp_path / "model.safetensors")],
+                           cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
+    assert wrong.returncode != 0 and "Traceback" not in wrong.stderr and "--init" in wrong.stderr
+
+
+def test_claims_dev_checks_claims_against_every_abstract_or_only_their_own(tmp_path):
+    """`python -m bench.claims_dev`: every abstract of the file forms the corpus, or with --own-corpus only those of
+    the claims checked (as a held-out set is checked against its own abstracts)."""
+    abstracts = {"a1": ("Masks", "Masks reduced the spread of the virus in schools."),
+                 "b2": ("Vaccines", "Vaccination lowered the risk of severe disease in older adults."),
+                 "c3": ("Ventilation", "Opening windows reduced the amount of virus in the air of classrooms.")}
+    rows = [{"claim": claim, "label": label, "cord_id": cord_id, "title": abstracts[cord_id][0],
+             "abstract": abstracts[cord_id][1], "evidence_sentences": []}
+            for claim, label, cord_id in [("Masks reduced the spread of the virus in schools.", "SUPPORT", "a1"),
+                                          ("Vaccination raised the risk of severe disease.", "REFUTE", "b2"),
+                                          ("Open windows cut airborne virus in classrooms.", "SUPPORT", "c3")]]
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    for flag, cache in (([], tmp_path / "every"), (["--own-corpus"], tmp_path / "own")):
+        figures = run(["-m", "bench.claims_dev", str(claims), "--fake", "--limit", "2", *flag], cache)
+        assert figures["claims"] == 2
+        corpus = {p.name for p in cache.glob("claims-*/corpus/*.txt")}
+        assert corpus == ({"a1.txt", "b2.txt"} if flag else {"a1.txt", "b2.txt", "c3.txt"})

@@ -14,6 +14,9 @@
     generated   minimal pairs (`minimal_pairs.py`) from health texts: the seed articles, the MedicationQA answer
                 documents, the Check-COVID abstracts of parts 2–4, and samples of the NFCorpus and SciFact
                 abstracts (a tenth of each corpus's documents held out, by hash).
+    titles      (with `titles=True`) titles that state a finding against the sentence of their abstract that
+                reports it, a one-edit contradiction of each, and a neutral pair (`titles.py`): the Check-COVID
+                abstracts of parts 2–4 and every NFCorpus and SciFact abstract (a tenth held out, by hash).
 
 No pair of a held-out group is ever trained on.
 """
@@ -40,6 +43,7 @@ from bench.entailment.minimal_pairs import (
     opposite_table,
     synonym_table,
 )
+from bench.entailment.titles import TitledDocument, TitlePairs
 
 SHARED = DEFAULT_EXT.parent
 NLI_DIR = SHARED / "nli"
@@ -207,9 +211,30 @@ def drug_finder():
     return mentions
 
 
-def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3, embedder=None) -> Split:
+def titled_abstracts(claim_rows_trained: list[dict]) -> list[TitledDocument]:
+    """The abstracts with titles: the Check-COVID abstracts trained on and every NFCorpus and SciFact abstract."""
+    out = [TitledDocument(Document(r["cord_id"], "claims", r["abstract"]), r["title"])
+           for r in {r["cord_id"]: r for r in claim_rows_trained}.values()]
+    for name in ("nfcorpus", "scifact"):
+        path = BEIR_DIR / name / "corpus.jsonl"
+        if path.exists():
+            out += [TitledDocument(Document(str(r["_id"]), name, r["text"]), r.get("title", ""))
+                    for r in read_jsonl(path) if len(r.get("text", "")) > 200 and r.get("title")]
+    return out
+
+
+def title_pairs(claim_rows_trained: list[dict], mentions, pool: list[str], rng: random.Random) -> list[Pair]:
+    """The pairs of `titles.TitlePairs` (titles that state a finding against their abstracts), grouped by abstract."""
+    documents = titled_abstracts(claim_rows_trained)
+    editor = Editor(opposite_table(), synonym_table(), mentions, pool, rng)
+    near = NearestSentence([(d.document.name, s) for d in documents for s in document_sentences(d.document)[:6]])
+    return TitlePairs(documents, editor, near).pairs()
+
+
+def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3, embedder=None, titles: bool = False) -> Split:
     """Every training pair and every held-out set, the same for the same seed (and embedder: with one, the claims
-    also get neutral pairs against the spans of other abstracts nearest by it, `NearestSpans`)."""
+    also get neutral pairs against the spans of other abstracts nearest by it, `NearestSpans`; with `titles`, the
+    pairs of `titles.py` are added, drawn with their own random stream so every other pair stays the same)."""
     rng = random.Random(seed)
     train, held = general_pairs(rng)
     rows = claim_rows()
@@ -246,6 +271,10 @@ def build(seed: int = 13, per_document: int = 2, seed_repeats: int = 3, embedder
         generated += editor.pairs(seeds, 1000, near)
     train += generated
     held["generated"] = editor.pairs(held_docs, 1, near)
+    if titles:
+        made = title_pairs(train_rows, mentions, pool, random.Random(seed + 1))
+        train += [p for p in made if bucket(p.group, 10) != 0]
+        held["titles"] = [p for p in made if bucket(p.group, 10) == 0]
     sizes: dict[str, int] = {}
     for p in train:
         sizes[p.origin] = sizes.get(p.origin, 0) + 1

@@ -172,7 +172,8 @@ def export(weights: Path, metrics_file: Path, target: Path, card_file: Path, thr
     card = {
         "about": "The wording check's sentence-pair judge: all-MiniLM-L6-v2 (Apache-2.0) fine-tuned as a "
                  "cross-encoder on (source span, draft sentence) pairs; labels entailment / neutral / "
-                 "contradiction. Trained by `python -m bench.entailment.train`, exported by "
+                 "contradiction. Trained by `python -m bench.entailment.train` (in two stages when the card has "
+                 "a `first_stage`: its settings made the weights the second stage's `--init` names), exported by "
                  "`python -m bench.entailment.export`.",
         "file": MODEL_FILE,
         "sha256": file_sha256(target),
@@ -208,9 +209,14 @@ def export(weights: Path, metrics_file: Path, target: Path, card_file: Path, thr
                              "MedicationQA answer documents (Ben Abacha et al., 2019), Check-COVID abstracts of "
                              "parts 2-4, NFCorpus (Boteva et al., 2016) and SciFact (Wadden et al., 2020; CC BY-NC "
                              "2.0) abstracts; a tenth of each corpus's documents held out",
+                **({"titles": "titles that state a finding against the sentence of their abstract reporting it, "
+                              "a one-edit contradiction and a neutral pair of each (bench/entailment/titles.py): "
+                              "Check-COVID abstracts of parts 2-4, NFCorpus and SciFact; a tenth held out"}
+                   if (trained.get("settings") or {}).get("titles") else {}),
             },
         },
         "settings": trained.get("settings"),
+        **({"first_stage": trained["first_stage"]} if "first_stage" in trained else {}),
         "held_out": figures,
         "held_out_float": trained.get("held_out"),
         "reproduce": "python -m bench.entailment.export --check (prints the held-out figures of the shipped file)",

@@ -42,7 +42,7 @@ def settings(args: argparse.Namespace) -> dict:
     return {"seed": args.seed, "epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
             "warmup": args.warmup, "weight_decay": 0.01, "max_length": MAX_LENGTH, "claims_repeat":
             args.claims_repeat, "general_share": args.general_share, "init": str(args.init or ""),
-            "retrieved_negatives": args.retrieved_negatives,
+            "retrieved_negatives": args.retrieved_negatives, "titles": args.titles,
             "frozen": "word embeddings", "dropout": 0.1, "pooling": "mean"}
 
 
@@ -53,7 +53,16 @@ def build_split(setting: dict) -> data.Split:
         from bench.common import CachedEmbedder, load_embedder
 
         embedder = CachedEmbedder(load_embedder(False))
-    return data.build(seed=setting.get("seed", 13), embedder=embedder)
+    return data.build(seed=setting.get("seed", 13), embedder=embedder, titles=bool(setting.get("titles")))
+
+
+def first_stage(init: Path) -> dict:
+    """The settings, size and held-out figures of the run whose weights `init` is (its metrics.json beside it)."""
+    metrics = init.parent / "metrics.json"
+    if not metrics.is_file():
+        raise SystemExit(f"{metrics} is missing: --init takes the model.safetensors of a finished run (its final/)")
+    made = json.loads(metrics.read_text(encoding="utf-8"))
+    return {k: made[k] for k in ("settings", "training_pairs", "held_out", "first_stage") if k in made}
 
 
 def training_rows(split: data.Split, claims_repeat: int, general_share: float = 1.0, seed: int = 0) -> list[Pair]:
@@ -62,7 +71,7 @@ def training_rows(split: data.Split, claims_repeat: int, general_share: float = 
     for pair in split.train:
         if pair.origin == "check-covid":
             rows.extend([pair] * claims_repeat)
-        elif general_share >= 1.0 or rng.random() < general_share:
+        elif pair.origin.startswith("titles:") or general_share >= 1.0 or rng.random() < general_share:
             rows.append(pair)
     return rows
 
@@ -218,6 +227,7 @@ def train(args: argparse.Namespace) -> dict:
     from bench.entailment.model import base_model
 
     started = time.time()
+    stage = first_stage(Path(args.init)) if args.init else None  # before the data: a wrong --init fails at once
     split = build_split(settings(args))
     rows = training_rows(split, args.claims_repeat, args.general_share, args.seed)
     if args.limit:
@@ -295,6 +305,8 @@ def train(args: argparse.Namespace) -> dict:
     metrics = {"held_out": evaluate(model, tokenizer, split.held_out), "training_pairs": len(rows),
                "training_sizes": split.sizes, "held_out_sizes": {k: len(v) for k, v in split.held_out.items()},
                "settings": settings(args), "steps": total, "seconds_this_run": round(time.time() - started)}
+    if stage is not None:  # a second stage: how the weights it went on from were made
+        metrics["first_stage"] = stage
     final = out / "final"
     final.mkdir(parents=True, exist_ok=True)
     from safetensors.torch import save_file
@@ -321,10 +333,12 @@ def parser() -> argparse.ArgumentParser:
                    help="start from these trained weights (model.safetensors) instead of the bundled model")
     p.add_argument("--general-share", type=float, default=1.0,
                    help="keep this share of the general and generated pairs (a seeded sample; the in-domain claims "
-                        "are always kept)")
+                        "and the title pairs are always kept)")
     p.add_argument("--retrieved-negatives", action=argparse.BooleanOptionalAction, default=True,
                    help="also train each claim as neutral against the sentence and run of another abstract nearest "
                         "to it by the bundled embedder (`data.NearestSpans`)")
+    p.add_argument("--titles", action=argparse.BooleanOptionalAction, default=False,
+                   help="also train on titles that state a finding against their abstracts (`titles.py`)")
     p.add_argument("--log-every", type=int, default=50)
     p.add_argument("--checkpoint-every", type=int, default=200)
     return p

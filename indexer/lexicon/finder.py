@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from indexer.lexicon.classes import match_phrases
 from indexer.lexicon.lexicon import Lexicon
-from indexer.text.tokens import STOPWORDS, WORD, fold
+from indexer.text.tokens import STOPWORDS, WORD, fold, stem
 
 
 class DrugFinder:
@@ -35,15 +35,17 @@ class DrugFinder:
     def unsupported_names(self, sentence: str, span_text: str, title: str) -> set[str]:
         """Drugs or classes the sentence names that neither the span nor its source's title speaks of: not by
         name, not by a class a drug belongs to or a wider or narrower class, not by a word of the mention
-        ("NMDA receptors" is supported by a span about "NMDA blockers")."""
+        ("NMDA receptors" is supported by a span about "NMDA blockers"; "neutralizing antibody" by one about
+        "antibodies": words are compared by their stems)."""
         words = WORD.findall(sentence)
         around = self.names(span_text) | self.names(title)
-        around_words = {fold(w) for w in WORD.findall(f"{span_text} {title}")}
+        around_words = {stem(fold(w)) for w in WORD.findall(f"{span_text} {title}")}
         missing = set()
         for name, first, end in self(words):
             if self._related.get(name, {name}) & around:
                 continue
-            if any(fold(w) in around_words for w in words[first:end] if fold(w) not in STOPWORDS and len(w) > 2):
+            if any(stem(fold(w)) in around_words for w in words[first:end]
+                   if fold(w) not in STOPWORDS and len(w) > 2):
                 continue
             missing.add(name)
         return missing

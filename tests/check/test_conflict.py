@@ -91,3 +91,12 @@ def test_a_drug_named_in_place_of_another_is_a_swap(fake_engine, lexicon):
     assert ("SSRIs", "NMDA blockers", ("drug",)) in [(c.draft, c.source, c.reasons) for c in assessed.conflicts]
     unknown = "That is why it is best to avoid gabapentin when you undergo ketamine infusion therapy."
     assert not evidence.assess(unknown, tokenize(unknown), set(), n, 0.9).reasons()  # no source speaks of it
+
+
+def test_one_name_in_the_singular_and_the_plural_is_not_a_swap(fake_engine):
+    finder = span_index(fake_engine).drug_spans
+    specific = "Most survivors had a neutralizing antibody response one year later."
+    general = "Antibodies were found in most survivors one year later."
+    assert not finder.unsupported_names(general, specific, "")  # the span names a kind of what the sentence names
+    assert not finder.unsupported_names(specific, general, "")  # the same word, in the singular
+    assert finder.unsupported_names("Most survivors took lithium one year later.", general, "")

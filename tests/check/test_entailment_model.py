@@ -19,6 +19,7 @@ from bench.entailment.minimal_pairs import (
     opposite_table,
     synonym_table,
 )
+from bench.entailment.titles import TitledDocument, TitlePairs, finding
 from indexer.check.entailment import (
     CARD_FILE,
     LABELS,
@@ -161,3 +162,37 @@ def test_pairs_of_a_document_come_with_labels_and_groups():
     assert {p.label for p in pairs} <= {ENTAILMENT, NEUTRAL, CONTRADICTION}
     assert all(p.group == "test:leaflet" and p.origin == "generated:test" for p in pairs)
     assert all(p.premise != p.hypothesis for p in pairs)
+
+
+def test_a_title_that_states_a_finding_becomes_a_claim_and_others_do_not():
+    assert finding("Soluble MD-2 is an acute-phase protein and an opsonin for Gram-negative bacteria") == \
+        "Soluble MD-2 is an acute-phase protein and an opsonin for Gram-negative bacteria."
+    assert finding("Aire deficiency promotes TRP-1-specific immune rejection of melanoma.") == \
+        "Aire deficiency promotes TRP-1-specific immune rejection of melanoma."
+    assert finding("A pulse-based diet reduces LDL-cholesterol: a randomised trial in older adults") == \
+        "A pulse-based diet reduces LDL-cholesterol."
+    # noun phrases, questions and verbs that are nouns here state nothing
+    assert finding("Treatment of antidepressant-associated sexual dysfunction with sildenafil: a randomized trial") \
+        is None
+    assert finding("Does vitamin D reduce the risk of falls in older adults?") is None
+    assert finding("Potent RNAi by short RNA triggers") is None
+    assert finding("Hypoglycemia: incidence and clinical predictors in children") is None
+
+
+def test_title_pairs_read_the_abstract_where_it_reports_its_finding():
+    abstract = ("Sertraline is widely prescribed for depression in adults. Its effect on sleep is unclear. We "
+                "randomised 120 adults with insomnia to sertraline or placebo for eight weeks. Sleep was measured "
+                "by actigraphy every night of the trial. Sertraline improved sleep quality compared with placebo in "
+                "adults with insomnia. No serious adverse events were seen in either group of the trial.")
+    titled = TitledDocument(Document("trial", "test", abstract), "Sertraline improves sleep quality in insomnia")
+    loose = TitledDocument(Document("other", "test", abstract), "Lithium protects kidneys of elderly smokers")
+    other = "Lithium levels rose in elderly smokers who took sertraline for insomnia and poor sleep."
+    pairs = TitlePairs([titled, loose], editor(2), near=lambda s, d: other).pairs()
+    assert {p.group for p in pairs} == {"test:trial"}  # the second title's words are in no later sentence
+    by_label = {p.label: p for p in pairs}
+    assert by_label[ENTAILMENT].premise == ("Sertraline improved sleep quality compared with placebo in adults with "
+                                           "insomnia.")
+    assert by_label[ENTAILMENT].hypothesis == "Sertraline improves sleep quality in insomnia."
+    assert by_label[CONTRADICTION].premise == by_label[ENTAILMENT].premise
+    assert by_label[CONTRADICTION].hypothesis != by_label[ENTAILMENT].hypothesis
+    assert by_label[NEUTRAL].premise == other and by_label[NEUTRAL].hypothesis == "Sertraline improves sleep quality in insomnia."
