@@ -20,7 +20,8 @@ time over its values in `GRID` (coordinate ascent, `ROUNDS` rounds, from the bes
 searched together from the defaults), keeping the acceptable
 setting that finds the most supported dev claims and faithful rewordings (then the best draft accuracy, then the
 fewest supported claims called conflicts).
-`--check-only` prints the shipped thresholds' figures.
+`--check-only` prints the shipped thresholds' figures. Both also print `seed_pairs_auc`: how well the model alone
+tells the seed files' faithful paraphrases from their reversals (`seed_pair_auc`), to compare models before a fit.
 """
 
 from __future__ import annotations
@@ -145,13 +146,16 @@ def main(argv: list[str] | None = None) -> int:
                 "rewordings_supported": drafts.get("rewordings_supported", 0),
                 "rewordings": drafts.get("rewordings", 0)}
 
+    # how the model alone reads the seed files' faithful paraphrases against their reversals (no threshold moves it)
+    reading = {"seed_pairs_auc": seed_pair_auc(claims_checker.model, rows)}
     shipped = Thresholds.load()
     if args.check_only:
-        m = measure(shipped)
+        m = measure(shipped) | reading
         print(json.dumps(m))
         print(last_line(m))
         return 0
     t, m = search(Thresholds(), measure)
+    m |= reading
     data = {"about": "Chosen by `python -m bench.fit_verdicts` on development data only (Check-COVID part "
                      f"{DEV_FOLD} and tests/eval/{', '.join(DRAFT_FILES)}); see indexer/check/decide.py.",
             "thresholds": t.to_json(), "dev_figures": m, "model_sha256": model_sha256()}
@@ -161,6 +165,21 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(m))
     print(last_line(m))
     return 0
+
+
+def seed_pair_auc(model, rows: list[dict]) -> float:
+    """The probability that the model reads a faithful paraphrase of the seed drafts as more entailed by its quoted
+    source than a reversal by its own (labelled "paraphrase" and "conflicts" sentences; ties count half). A model
+    that reads "avoid it" as "it is safe" shows here before any threshold is fitted."""
+    from bench.entailment.train import auc
+
+    labelled = [(s["verdict"], " ".join(s["quotes"]), s["text"]) for row in rows for s in row["sentences"]
+                if s.get("verdict") in ("paraphrase", "conflicts") and s.get("quotes")]
+    readings = model.judge([(quote, text) for _, quote, text in labelled]) if labelled else []
+    entailed = {"paraphrase": [], "conflicts": []}
+    for (verdict, _, _), p in zip(labelled, readings, strict=True):
+        entailed[verdict].append(float(p[0]))
+    return round(auc(entailed["paraphrase"], entailed["conflicts"]), 4)
 
 
 def acceptable(m: dict) -> bool:

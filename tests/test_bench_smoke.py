@@ -203,3 +203,34 @@ def test_claims_dev_checks_claims_against_every_abstract_or_only_their_own(tmp_p
         assert figures["claims"] == 2
         corpus = {p.name for p in cache.glob("claims-*/corpus/*.txt")}
         assert corpus == ({"a1.txt", "b2.txt"} if flag else {"a1.txt", "b2.txt", "c3.txt"})
+
+
+def test_the_seed_pair_figure_says_whether_the_model_reads_paraphrases_above_reversals():
+    """`bench.fit_verdicts.seed_pair_auc`: the share of (paraphrase, reversal) pairs of the seed files in which the
+    model reads the paraphrase as more entailed by its quoted source; other sentences are left out."""
+    from bench.fit_verdicts import seed_pair_auc
+
+    source = "Memantine is an NMDA blocker, which is why it is crucial to avoid it during ketamine therapy."
+    rows = [{"sentences": [
+        {"text": "Memantine should be avoided during ketamine therapy.", "verdict": "paraphrase", "quotes": [source]},
+        {"text": "Memantine is safe during ketamine therapy.", "verdict": "conflicts", "quotes": [source]},
+        {"text": "Memantine is fine with ketamine.", "verdict": "conflicts", "quotes": [source]},
+        {"text": "Memantine blocks NMDA receptors.", "verdict": "verbatim", "quotes": [source]},
+        {"text": "Ketamine is new.", "verdict": "unsupported"}]}]
+
+    class Reader:
+        def __init__(self, entailed: dict[str, float]) -> None:
+            self.entailed = entailed
+            self.read: list[tuple[str, str]] = []
+
+        def judge(self, pairs):
+            self.read += pairs
+            return [(self.entailed.get(h, 0.5), 0.0, 0.0) for _, h in pairs]
+
+    careful = Reader({"Memantine should be avoided during ketamine therapy.": 0.9,
+                      "Memantine is safe during ketamine therapy.": 0.1, "Memantine is fine with ketamine.": 0.2})
+    assert seed_pair_auc(careful, rows) == 1.0
+    assert len(careful.read) == 3 and all(premise == source for premise, _ in careful.read)
+    fooled = Reader({"Memantine should be avoided during ketamine therapy.": 0.5,
+                     "Memantine is safe during ketamine therapy.": 0.95, "Memantine is fine with ketamine.": 0.5})
+    assert seed_pair_auc(fooled, rows) == 0.25  # one reversal above it, one tied
