@@ -306,13 +306,18 @@ def _part_of_name(s: str, a: int, b: int) -> bool:
     return (a > 0 and (s[a - 1].isalpha() or s[a - 1] == "-")) or (b < len(s) and s[b].isalpha())
 
 
+def content_words(s: str) -> set[str]:
+    """The distinct folded words of a sentence, stopwords and bare numbers left out."""
+    return {w for w in (fold(x) for x in WORD.findall(s)) if w not in STOPWORDS and not w.isdigit()}
+
+
 class NearestSentence:
     """For a sentence, the sentence of another document sharing the most rare words (idf-weighted), from a
     sample of sentences."""
 
     def __init__(self, sentences: list[tuple[str, str]], min_shared: float = 6.0) -> None:
         self.sentences = sentences  # (document name, sentence)
-        self.bags = [self._bag(s) for _, s in sentences]
+        self.bags = [content_words(s) for _, s in sentences]
         df = Counter(w for bag in self.bags for w in bag)
         import math
 
@@ -323,13 +328,10 @@ class NearestSentence:
                 self.postings.setdefault(w, []).append(k)
         self.min_shared = min_shared
 
-    @staticmethod
-    def _bag(s: str) -> set[str]:
-        return {w for w in (fold(x) for x in WORD.findall(s)) if w not in STOPWORDS and not w.isdigit()}
 
     def __call__(self, sentence: str, document: str) -> str | None:
         scores: Counter = Counter()
-        for w in self._bag(sentence):
+        for w in content_words(sentence):
             postings = self.postings.get(w, ())
             if len(postings) > 200:
                 continue  # too common to tell

@@ -33,9 +33,10 @@ from bench.entailment.minimal_pairs import (
     Document,
     Editor,
     Pair,
+    content_words,
     document_sentences,
 )
-from indexer.text.tokens import STOPWORDS, WORD, fold
+from indexer.text.tokens import WORD, fold
 
 FINITE = frozenset((
     "is", "are", "was", "were", "has", "have", "can", "may", "might", "could", "does", "do", "will", "would",
@@ -90,7 +91,7 @@ class TitlePairs:
         self.documents = documents
         self.editor = editor
         self.near = near
-        bags = [_bag(s) for d in documents for s in document_sentences(d.document)]
+        bags = [content_words(s) for d in documents for s in document_sentences(d.document)]
         df = Counter(w for bag in bags for w in bag)
         self.idf = {w: math.log((1 + len(bags)) / (1 + n)) + 1.0 for w, n in df.items()}
         self.max_idf = math.log(1 + len(bags)) + 1.0
@@ -100,13 +101,13 @@ class TitlePairs:
         holds at least MIN_SHARED of their weight."""
         sentences = document_sentences(doc.document)
         later = sentences[len(sentences) // 2:]
-        own = _bag(claim)
+        own = content_words(claim)
         if not later or not own:
             return None
         weight = {w: self.idf.get(w, self.max_idf) for w in own}
         total = sum(weight.values())
-        best = max(later, key=lambda s: sum(weight[w] for w in own & _bag(s)))
-        shared = sum(weight[w] for w in own & _bag(best)) / total
+        best = max(later, key=lambda s: sum(weight[w] for w in own & content_words(s)))
+        shared = sum(weight[w] for w in own & content_words(best)) / total
         return best if shared >= MIN_SHARED else None
 
     def pairs(self) -> list[Pair]:
@@ -131,8 +132,3 @@ class TitlePairs:
             if other:
                 out.append(Pair(other, claim, NEUTRAL, origin, "title-near-topic", group))
         return out
-
-
-def _bag(s: str) -> set[str]:
-    return {w for w in (fold(x) for x in WORD.findall(s)) if w not in STOPWORDS and not w.isdigit()}
-
